@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext_lazy as _
+
+from mile.core import permissions
+from mile.core.roles import Cap
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (label, URL name, capabilities of which one suffices; empty for every signed-in user)
+_NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
+    (_("Dashboard"), "core:dashboard", ()),
+    (
+        _("Participants"),
+        "participants:participant_list",
+        (Cap.MANAGE_PARTICIPANTS, Cap.VIEW_PSEUDONYMISED_DATA),
+    ),
+    (_("Programmes"), "programmes:programme_list", (Cap.VIEW_PROGRAMME,)),
+    (_("Organisations"), "programmes:organisation_list", (Cap.VIEW_ORGANISATIONS,)),
+    (_("People"), "accounts:member_list", (Cap.VIEW_MEMBERS,)),
+    (_("Invitations"), "accounts:invitation_list", (Cap.INVITE_USERS,)),
+    (_("ESCO"), "taxonomy:search", ()),
+    (_("Audit log"), "privacy:audit_log", (Cap.VIEW_AUDIT,)),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What every page of the shell needs: navigation by role, languages, direction."""
+    user = request.user
+    nav: list[NavItem] = []
+    if user.is_authenticated:
+        current = request.resolver_match.view_name if request.resolver_match else ""
+        for label, name, caps in _NAV:
+            if not caps or any(permissions.can(user, cap) for cap in caps):
+                nav.append(NavItem(str(label), reverse(name), current == name))
+    return {
+        "nav_items": nav,
+        "interface_languages": settings.LANGUAGES,
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "current_language": get_language(),
+        "can_use_api": user.is_authenticated and permissions.can(user, Cap.USE_API),
+    }

@@ -1,0 +1,242 @@
+"""Role × URL matrix, built from the URL resolver: a route without a row fails the suite.
+
+Each row names the HTTP method, how to build the URL's arguments from the test world, and
+the status each persona gets. Out-of-scope objects answer 404, never 403, so their existence
+stays unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from mile.accounts.models import ApiToken
+from mile.accounts.services import invitation_token
+from mile.conftest import PERSONAS, World, client_for
+from mile.core.tests.factories import InvitationFactory
+
+# Routes of the libraries we mount as they come (and the Django admin, staff-only by design);
+# their own tests cover them.
+EXEMPT_MODULES = ("allauth.", "django.contrib.admin.")
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            callback = (
+                getattr(p.callback, "cls", None)
+                or getattr(p.callback, "view_class", None)
+                or p.callback
+            )
+            yield f"{namespace}{p.name}", f"{callback.__module__}."
+
+
+def project_routes() -> set[str]:
+    return {
+        name
+        for name, module in _walk(get_resolver().url_patterns)
+        if not module.startswith(EXEMPT_MODULES) and not name.startswith("admin:")
+    }
+
+
+A, ADM, C, CW, OPU, E, S, EV, OP = PERSONAS  # short names for the table below
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    kwargs: Callable[[World], dict[str, Any]]
+    expected: dict[str, int]
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+def _all(status: int, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, status) for p in PERSONAS}
+
+
+def _signed_in(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    return {**_all(status, **overrides), A: anonymous}
+
+
+def _none(_: World) -> dict[str, Any]:
+    return {}
+
+
+def _invitation(world: World) -> dict[str, Any]:
+    invitation = InvitationFactory(programme=world.programme, organisation=world.partner)
+    return {"pk": invitation.pk}
+
+
+def _invitation_token(world: World) -> dict[str, Any]:
+    invitation = InvitationFactory(programme=world.programme, organisation=world.partner)
+    return {"token": invitation_token(invitation)}
+
+
+def _coordinator_token(world: World) -> dict[str, Any]:
+    token, _ = ApiToken.issue(user=world.users[C], name="script")
+    return {"pk": token.pk}
+
+
+def _participant(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+
+    return {"pk": participant_in(world.site).pk}
+
+
+def _language(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site)
+    return {
+        "pk": person.pk,
+        "item": person.language_skills.create(language="ar", assessment="mother_tongue").pk,
+    }
+
+
+def _skill_uri() -> str:
+    from mile.taxonomy.models import Concept
+
+    concept, _ = Concept.objects.get_or_create(
+        uri="http://data.europa.eu/esco/skill/matrix", defaults={"kind": "skill", "version": "1"}
+    )
+    return concept.uri
+
+
+def _skill(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+    from mile.taxonomy.models import Concept
+
+    person = participant_in(world.site)
+    skill = Concept.objects.get(uri=_skill_uri())
+    return {"pk": person.pk, "item": person.skills.create(skill=skill, evidence="declared").pk}
+
+
+def _concept(world: World) -> int:
+    from mile.taxonomy.models import Concept
+
+    concept, _ = Concept.objects.get_or_create(
+        uri="http://data.europa.eu/esco/occupation/matrix",
+        defaults={"kind": "occupation", "version": "1"},
+    )
+    return concept.pk
+
+
+MATRIX: dict[str, Row] = {
+    "health": Row("get", _none, _all(200)),
+    "set_language": Row("post", _none, _all(302), data=lambda w: {"language": "it", "next": "/"}),
+    "core:dashboard": Row("get", _none, _signed_in(200)),
+    "core:about": Row("get", _none, _all(200)),
+    "programmes:programme_list": Row("get", _none, _signed_in(200)),
+    "programmes:programme_detail": Row(
+        "get", lambda w: {"pk": w.programme.pk}, _signed_in(200, **{OP: 404})
+    ),
+    "programmes:organisation_list": Row("get", _none, _signed_in(200)),
+    "programmes:organisation_create": Row(
+        "get", _none, _signed_in(403, **{ADM: 200, C: 200, OP: 200})
+    ),
+    "programmes:organisation_detail": Row(
+        "get", lambda w: {"pk": w.partner.pk}, _signed_in(200, **{E: 404, OP: 404})
+    ),
+    "programmes:organisation_edit": Row(
+        "get",
+        lambda w: {"pk": w.partner.pk},
+        _signed_in(403, **{ADM: 200, C: 200, E: 404, OP: 404}),
+    ),
+    "accounts:member_list": Row("get", _none, _signed_in(200, **{E: 403, S: 403, EV: 403})),
+    "accounts:invitation_list": Row("get", _none, _signed_in(403, **{ADM: 200, C: 200, OP: 200})),
+    "accounts:invitation_create": Row("get", _none, _signed_in(403, **{ADM: 200, C: 200, OP: 200})),
+    "accounts:invitation_revoke": Row("post", _invitation, _signed_in(404, **{ADM: 302, C: 302})),
+    "accounts:invitation_accept": Row("get", _invitation_token, _all(200)),
+    "accounts:profile": Row("get", _none, _signed_in(200)),
+    "accounts:token_create": Row("post", _none, _signed_in(200), data=lambda w: {"name": "script"}),
+    "accounts:token_revoke": Row("post", _coordinator_token, _signed_in(404, **{C: 302})),
+    "privacy:audit_log": Row("get", _none, _signed_in(403, **{ADM: 200, C: 200, OP: 200})),
+    "taxonomy:search": Row("get", _none, _all(200)),
+    "taxonomy:suggest": Row("get", _none, _all(200)),
+    "taxonomy:concept_detail": Row("get", lambda w: {"pk": _concept(w)}, _all(200)),
+    "participants:participant_list": Row("get", _none, _signed_in(200, **{E: 403, S: 403})),
+    "participants:participant_export": Row("get", _none, _signed_in(200, **{E: 403, S: 403})),
+    "participants:participant_create": Row(
+        "get", _none, _signed_in(200, **{E: 403, S: 403, EV: 403})
+    ),
+    "participants:participant_detail": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "participants:participant_edit": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_status": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"status": "eligible"},
+    ),
+    "api:participant-list": Row("get", _none, _signed_in(200, anonymous=401)),
+    "api:participant-detail": Row(
+        "get", _participant, _signed_in(200, anonymous=401, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "participants:participant_language_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"language": "ar", "assessment": "mother_tongue"},
+    ),
+    "participants:participant_language_delete": Row(
+        "post", _language, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_skill_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"skill": _skill_uri(), "evidence": "declared"},
+    ),
+    "participants:participant_skill_delete": Row(
+        "post", _skill, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "schema": Row("get", _none, _all(200)),
+    "api_docs": Row("get", _none, _all(200)),
+    "api:me": Row("get", _none, _signed_in(200, anonymous=401)),
+    "api:organisation-list": Row("get", _none, _signed_in(200, anonymous=401)),
+    "api:organisation-detail": Row(
+        "get", lambda w: {"pk": w.partner.pk}, _signed_in(200, anonymous=401, **{E: 404, OP: 404})
+    ),
+    "api:programme-list": Row("get", _none, _signed_in(200, anonymous=401)),
+    "api:programme-detail": Row(
+        "get", lambda w: {"pk": w.programme.pk}, _signed_in(200, anonymous=401, **{OP: 404})
+    ),
+    "api:site-list": Row("get", _none, _signed_in(200, anonymous=401)),
+    "api:site-detail": Row(
+        "get", lambda w: {"pk": w.site.pk}, _signed_in(200, anonymous=401, **{OP: 404})
+    ),
+}
+
+
+def test_it_has_a_row_for_every_route() -> None:
+    routes = project_routes()
+    missing = sorted(routes - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - routes)
+    assert not missing, f"Routes without a row in the role × URL matrix: {missing}"
+    assert not stale, f"Rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_it_answers_each_role_as_the_matrix_says(world: World, route: str, persona: str) -> None:
+    row = MATRIX[route]
+    with translation.override("en"):
+        url = reverse(route, kwargs=row.kwargs(world))
+    client = client_for(world, persona)
+    data = row.data(world) if row.data else {}
+    response = getattr(client, row.method)(url, data)
+    assert response.status_code == row.expected[persona], (
+        f"{persona} {row.method.upper()} {url}: {response.status_code}, "
+        f"expected {row.expected[persona]}"
+    )
