@@ -296,6 +296,13 @@ PEOPLE = [
         (("mile", "tirol", Role.PARTNER_STAFF, "Innsbruck"),),
     ),
     Person(
+        _email("caseworker.athens"),
+        "Nikos Ypodeigmatos",
+        "el",
+        False,
+        (("mile", "athina", Role.PARTNER_STAFF, "Athens"),),
+    ),
+    Person(
         _email("trainer.patras"),
         "Eleni Paradeigmatou",
         "el",

@@ -220,6 +220,8 @@ class Track(models.Model):
     target_participants = models.PositiveIntegerField(
         _("target number of participants"), null=True, blank=True
     )
+    # What a participant of the track receives: [{"service": ServiceType, "hours": n}, …].
+    planned_services = models.JSONField(_("planned services"), default=list, blank=True)
 
     objects = ScopedByProgramme.as_manager()
 

@@ -201,6 +201,15 @@ MATRIX: dict[str, Row] = {
     "participants:participant_skill_delete": Row(
         "post", _skill, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
     ),
+    "participants:participant_pathway": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "participants:participant_timeline": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "participants:participant_validation": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
     "schema": Row("get", _none, _all(200)),
     "api_docs": Row("get", _none, _all(200)),
     "api:me": Row("get", _none, _signed_in(200, anonymous=401)),
