@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -18,6 +18,9 @@ from mile.programmes.selectors import programme_summaries
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # A participant's own account has no membership: their page is their file.
+    if not request.user.memberships.exists() and hasattr(request.user, "participant_record"):
+        return redirect("participants:me")
     return render(request, "core/dashboard.html", {"summaries": programme_summaries(request.user)})
 
 

@@ -9,6 +9,7 @@ from django_countries import countries
 from mile.core import permissions
 from mile.core.roles import Cap, Role
 from mile.participants.models import (
+    DrivingLicence,
     LanguageSkill,
     Participant,
     ParticipantSkill,
@@ -144,3 +145,22 @@ class ParticipantSkillForm(forms.ModelForm[ParticipantSkill]):
         if self.instance.participant.skills.filter(skill=skill).exists():
             raise forms.ValidationError(_("This skill is already in the profile."))
         return skill
+
+
+class OwnProfileForm(forms.ModelForm[Participant]):
+    """What a participant keeps up to date themselves: how to reach them and when they can work."""
+
+    driving_licences = forms.MultipleChoiceField(
+        label=_("Driving licences"),
+        choices=DrivingLicence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "phone", "available_from", "hours_per_week", "preferred_hours",
+            "preferred_places", "digital_level", "driving_licences",
+        ]  # fmt: skip
+        widgets = {"available_from": DATE}

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from mile.participants.views import pathway, records, validation
+from mile.participants.views import me, pathway, records, validation
 
 app_name = "participants"
 urlpatterns = [
+    path("me/", me.me, name="me"),
+    path("me/edit/", me.me_edit, name="me_edit"),
+    path("me/welcome/<str:token>/", me.me_welcome, name="me_welcome"),
+    path(
+        "participants/<int:pk>/account/",
+        me.participant_account_invite,
+        name="participant_account_invite",
+    ),
     path("participants/", records.participant_list, name="participant_list"),
     path("participants/new/", records.participant_create, name="participant_create"),
     path("participants/export/", records.participant_export, name="participant_export"),

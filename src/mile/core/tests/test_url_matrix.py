@@ -91,6 +91,14 @@ def _participant(world: World) -> dict[str, Any]:
     return {"pk": participant_in(world.site).pk}
 
 
+def _account_token(world: World) -> dict[str, Any]:
+    from mile.participants.accounts import participant_account_token
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site, email="self@example.org")
+    return {"token": participant_account_token(person)}
+
+
 def _language(world: World) -> dict[str, Any]:
     from mile.participants.tests.factories import participant_in
 
@@ -209,6 +217,16 @@ MATRIX: dict[str, Row] = {
     ),
     "participants:participant_validation": Row(
         "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    # Staff accounts have no record of their own: the participant's pages are not theirs.
+    "participants:me": Row("get", _none, _signed_in(404)),
+    "participants:me_edit": Row("get", _none, _signed_in(404)),
+    "participants:me_welcome": Row("get", _account_token, _all(200)),
+    "participants:participant_account_invite": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"language": "el"},
     ),
     "schema": Row("get", _none, _all(200)),
     "api_docs": Row("get", _none, _all(200)),
