@@ -228,6 +228,15 @@ MATRIX: dict[str, Row] = {
         _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
         data=lambda w: {"language": "el"},
     ),
+    "api:participant-profile": Row(
+        "get", _participant, _signed_in(200, anonymous=401, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "api:participant-plan": Row(
+        "get", _participant, _signed_in(200, anonymous=401, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
+    "api:participant-services": Row(
+        "get", _participant, _signed_in(200, anonymous=401, **{OPU: 404, E: 404, S: 404, OP: 404})
+    ),
     "schema": Row("get", _none, _all(200)),
     "api_docs": Row("get", _none, _all(200)),
     "api:me": Row("get", _none, _signed_in(200, anonymous=401)),
