@@ -6,6 +6,7 @@ mile demo                   load the demo programmes and users (idempotent)
 mile demo totp EMAIL        print the current TOTP code of a demo user
 mile token create EMAIL [--name NAME]
 mile esco …                 the ESCO engine (see ``mile esco --help``)
+mile bench participants     time the staff pages over 100,000 participants (SQLite, PostgreSQL)
 mile <any manage.py command>
 """
 
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         from mile.esco.cli import main as esco_main
 
         return esco_main(rest)
+    if command == "bench":
+        from mile.benchmarks import main as bench_main
+
+        return bench_main(rest)
     if command == "serve":
         return _django(["runserver", *(rest or ["127.0.0.1:8000"])])
     if command == "worker":

@@ -1,0 +1,107 @@
+"""``mile bench participants``: the staff pages over 100,000 participants, SQLite and PostgreSQL.
+
+Each backend runs in its own process on a scratch database (``var/bench/`` for SQLite, a
+``mile_bench`` database for PostgreSQL), so the figures never touch the application's data.
+The same pages are first timed over a small share of the data: that baseline, from the same
+run, shows what the size costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/mile_bench"
+
+
+def _scratch_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _run_backend(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MILE_ENV": "development",
+        "MILE_DEBUG": "false",
+        "MILE_TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+    }
+    mile = [sys.executable, "-m", "mile.cli"]
+    subprocess.run([*mile, "migrate", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
+    done = subprocess.run(  # noqa: S603  (our own interpreter and arguments)
+        [
+            *mile,
+            "bench_participants_run",
+            f"--participants={args.participants}",
+            f"--services-per-participant={args.services_per_participant}",
+            f"--requests={args.requests}",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _print(result: dict[str, Any], requests: int) -> None:
+    print(
+        f"\n{result['vendor']}: {result['size']:,} participants, {result['services']:,} service "
+        f"records (generated in {result['generate_s']} s); {requests} requests per page"
+    )
+    print(f"{'page':<10}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}   baseline at "
+          f"{result['baseline_size']:,}: p50 / p95 / queries")  # fmt: skip
+    for page, full in result["full"].items():
+        base = result["baseline"][page]
+        print(
+            f"{page:<10}{full['p50_ms']:>10}{full['p95_ms']:>10}{full['queries']:>9}   "
+            f"{base['p50_ms']} / {base['p95_ms']} / {base['queries']}"
+        )
+
+
+def participants(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="mile bench participants", description=__doc__)
+    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--services-per-participant", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
+    parser.add_argument("--postgres-url", default=os.environ.get("MILE_BENCH_PG", DEFAULT_PG))
+    args = parser.parse_args(argv)
+    for backend in args.backends.split(","):
+        began = time.perf_counter()
+        if backend == "sqlite":
+            folder = Path(os.environ.get("MILE_VAR_DIR", "var")) / "bench"
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("bench.sqlite3*"):
+                old.unlink()
+            url = f"sqlite:///{(folder / 'bench.sqlite3').resolve()}"
+        elif backend == "postgresql":
+            url = args.postgres_url
+            _scratch_postgres(url)
+        else:
+            parser.error(f"unknown backend {backend!r}: choose sqlite or postgresql")
+        _print(_run_backend(url, args), args.requests)
+        print(f"(whole run {time.perf_counter() - began:.0f} s)")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["participants"]:
+        return participants(argv[1:])
+    print("usage: mile bench participants [--participants N] [--backends sqlite,postgresql]")
+    return 2
