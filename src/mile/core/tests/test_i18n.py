@@ -98,14 +98,32 @@ def _pages(world: World) -> list[tuple[str, str]]:
     return pages
 
 
+def _participant_client(world: World) -> Client:
+    """A migrant's own account: their pages are theirs alone."""
+    from mile.accounts.models import User
+    from mile.participants.tests.factories import participant_in
+
+    user = User.objects.create_user("own.page@example.org", None, full_name="Own Page")
+    participant_in(world.site, user=user, email=user.email)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 def test_it_renders_every_page_in_the_language(world: World, language: str) -> None:
     coordinator = client_for(world, "coordinator")
+    participant = _participant_client(world)
+    anonymous = {"account_login", "accounts:invitation_accept", "participants:me_welcome"}
     failures = []
     for name, url in [*_pages(world), ("account_login", reverse("account_login"))]:
         localised = re.sub(r"^/en/", f"/{language}/", url)
         client = (
-            Client() if name in {"account_login", "accounts:invitation_accept"} else coordinator
+            Client()
+            if name in anonymous
+            else participant
+            if name.startswith("participants:me")
+            else coordinator
         )
         response = client.get(localised)
         if response.status_code != 200:
