@@ -76,9 +76,7 @@ def participant_account_invite(*, by: Any, participant: Participant, language: s
 
 
 @transaction.atomic
-def participant_account_create(
-    *, participant: Participant, password: str, language: str
-) -> User:
+def participant_account_create(*, participant: Participant, password: str, language: str) -> User:
     """Create the account a link was sent for and tie it to the record."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.user_id is not None:

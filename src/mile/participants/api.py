@@ -87,7 +87,10 @@ class IntakeSerializer(serializers.ModelSerializer[Participant]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = self.context["request"].user
+        request = self.context.get("request")
+        if request is None:  # the OpenAPI schema describes the fields without a reader
+            return
+        user = request.user
         # Only what the writer may see can be referred to: the rest does not exist for them.
         from mile.programmes.models import Organisation, Programme, Site, Track
 

@@ -13,9 +13,7 @@ from mile.participants.models import Participant
 @task()
 def send_account_link(participant_id: int, language: str) -> None:
     """Send the link to create one's own account, in the language the case worker chose."""
-    participant = (
-        Participant.objects.select_related("programme").filter(pk=participant_id).first()
-    )
+    participant = Participant.objects.select_related("programme").filter(pk=participant_id).first()
     if participant is None or participant.user_id is not None or not participant.email:
         return
     with translation.override(language):
