@@ -9,7 +9,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.14 $$HOME/.pyenv/versio
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mile_ci
 
-.PHONY: run test setup check lint pytest test-postgres browser-deps messages vendor clean
+.PHONY: run test setup check lint pytest test-postgres browser-deps pdf-deps messages vendor clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "MILE needs Python 3.12 or newer; none was found (tried python3.13, python3.12, pyenv, python3)." >&2; exit 1; }
@@ -21,7 +21,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed pdf-deps
 	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/mile compilemessages --ignore '.venv/*' -v0; fi
 
 run: setup
@@ -29,6 +29,13 @@ run: setup
 	$(BIN)/mile esco import --bundled --if-empty
 	$(BIN)/mile demo
 	$(BIN)/mile serve 127.0.0.1:8000
+
+# WeasyPrint (profile and certificate PDFs) needs Pango, and fonts with Latin, Greek and Cyrillic.
+pdf-deps:
+	@{ /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0' && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { \
+		echo "Installing Pango and the DejaVu fonts for the PDF documents"; \
+		pkgs="libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core"; \
+		(apt-get install -y -q $$pkgs >/dev/null || (apt-get update -q && apt-get install -y -q $$pkgs >/dev/null)); }
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \

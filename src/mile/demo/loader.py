@@ -103,4 +103,16 @@ def load_demo() -> list[Credential]:
     from mile.demo.participants import load_participants
 
     load_participants()
+    from mile.demo.applications import load_applications
+
+    load_applications()
+    from mile.demo.profiles import load_profiles
+
+    load_profiles()
+    from mile.demo.documents import load_certifications
+
+    load_certifications()
+    from mile.demo.pathways import load_pathways
+
+    load_pathways()
     return credentials

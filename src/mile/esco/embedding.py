@@ -30,7 +30,6 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import erf  # type: ignore[import-untyped]
 
 from mile.esco.cache import cache_key, default_cache_dir, read_entry, write_entry
 from mile.esco.model import ConceptKind, Taxonomy
@@ -114,6 +113,10 @@ def _layer_norm(x: FloatArray, norm: tuple[FloatArray, FloatArray], eps: float) 
 
 
 def _gelu(x: FloatArray) -> FloatArray:
+    # Imported here: scipy.special costs about 10 MB, and the `mile esco` commands import this
+    # module whether or not the optional model is installed.
+    from scipy.special import erf  # type: ignore[import-untyped]
+
     # BERT's exact GELU, x · Φ(x).
     out: FloatArray = (0.5 * x * (1.0 + erf(x * np.float32(1 / np.sqrt(2))))).astype(np.float32)
     return out

@@ -15,6 +15,7 @@ from mile.esco.cache import default_cache_dir
 from mile.esco.index import LinkKind
 from mile.esco.linker import Linker, LinkerConfig
 from mile.esco.model import Taxonomy
+from mile.esco.rerank import Reranker, RerankMode, reranker_for
 
 METRICS: dict[LinkKind, tuple[str, ...]] = {
     LinkKind.SKILL: ("RP@5", "RP@10", "MRR"),
@@ -76,21 +77,34 @@ class LinkerRanker:
     name = "MILE linker"
 
     def __init__(
-        self, *, lang: str, corpus_lang: str | None, config: LinkerConfig | None = None
+        self,
+        *,
+        lang: str,
+        corpus_lang: str | None,
+        config: LinkerConfig | None = None,
+        rerank: RerankMode = "off",
     ) -> None:
         self.lang, self.corpus_lang = lang, corpus_lang
         self.linker = Linker(config=config, cache_dir=default_cache_dir())
         self.kind = LinkKind.SKILL
+        self.rerank = rerank
+        self.reranker: Reranker | None = None
+        if rerank != "off":
+            self.name = "MILE + MiniLM"
 
     def fit(self, taxonomy: Taxonomy, *, kind: LinkKind, langs: Sequence[str]) -> Self:
         self.kind = kind
         self.linker.fit(taxonomy)
         cross = self.corpus_lang is not None and self.corpus_lang != self.lang
         self.linker.prepare(kind=kind, langs=langs, cross_lingual=cross)
+        self.reranker = reranker_for(self.rerank, self.linker, cache_dir=default_cache_dir())
+        if self.reranker is not None:
+            # Concept vectors are computed (or read from the cache) while fitting.
+            self.reranker.link(["index"], kind=kind, lang=self.lang, top=1, spans=False)
         return self
 
     def rank(self, texts: Sequence[str], *, top: int) -> list[Ranking]:
-        found = self.linker.link(
+        found = (self.reranker or self.linker).link(
             texts,
             kind=self.kind,
             lang=self.lang,

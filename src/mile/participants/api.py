@@ -90,16 +90,12 @@ class IntakeSerializer(serializers.ModelSerializer[Participant]):
         request = self.context.get("request")
         if request is None:  # the OpenAPI schema describes the fields without a reader
             return
-        user = request.user
-        # Only what the writer may see can be referred to: the rest does not exist for them.
-        from mile.programmes.models import Organisation, Programme, Site, Track
+        from mile.participants.forms import intake_querysets
 
-        programmes = Programme.objects.for_user(user)
+        # The same choices as the intake form: partner staff, their own site and organisation.
         fields: Any = self.fields
-        fields["programme"].queryset = programmes
-        fields["site"].queryset = Site.objects.filter(programme__in=programmes)
-        fields["organisation"].queryset = Organisation.objects.for_user(user)
-        fields["track"].queryset = Track.objects.filter(programme__in=programmes)
+        for name, queryset in intake_querysets(request.user).items():
+            fields[name].queryset = queryset
 
 
 class LanguageSkillSerializer(serializers.ModelSerializer[LanguageSkill]):

@@ -238,7 +238,15 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         indexes = [
             models.Index(fields=["programme", "site", "status"], name="participant_scope"),
-            models.Index(fields=["family_name", "given_names"], name="participant_name"),
+            # The staff list in name order, one page at a time, without sorting the programme:
+            # coordinators read a programme, partner staff a site.
+            models.Index(
+                fields=["programme", "family_name", "given_names", "id"], name="participant_name"
+            ),
+            models.Index(
+                fields=["site", "family_name", "given_names", "id"], name="participant_site_name"
+            ),
+            models.Index(fields=["programme", "-created_at"], name="participant_newest"),
         ]
 
     def __str__(self) -> str:
@@ -347,6 +355,8 @@ class LanguageSkill(models.Model):
 
     class Meta:
         ordering = ["language"]
+        # The list filter "speaks X at level Y" starts from the language.
+        indexes = [models.Index(fields=["language", "participant"], name="language_speakers")]
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "language"], name="one_entry_per_language"

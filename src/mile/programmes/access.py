@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from mile.core import permissions
 from mile.core.access import get_for_user_or_404
 from mile.core.roles import Cap
-from mile.programmes.models import Organisation, Programme
+from mile.programmes.models import Organisation, Programme, Track
 
 
 def get_programme_for_user(user: Any, pk: Any, *, write: bool = False) -> Programme:
@@ -16,6 +16,14 @@ def get_programme_for_user(user: Any, pk: Any, *, write: bool = False) -> Progra
     if write and not permissions.can(user, Cap.MANAGE_PROGRAMME, programme.pk):
         raise PermissionDenied
     return programme
+
+
+def get_track_for_user(user: Any, pk: Any, *, write: bool = False) -> Track:
+    track: Track = get_for_user_or_404(Track.objects.select_related("programme"), user, pk)
+    # Tracks are part of the programme's design: changed by those who manage the programme.
+    if write and not permissions.can(user, Cap.MANAGE_PROGRAMME, track.programme_id):
+        raise PermissionDenied
+    return track
 
 
 def get_organisation_for_user(user: Any, pk: Any, *, write: bool = False) -> Organisation:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +17,20 @@ from mile.core import permissions
 from mile.core.http import AuthenticatedHttpRequest
 from mile.core.languages import language_name
 from mile.core.roles import Cap
+from mile.participants.models import ServiceType
 from mile.programmes import services
-from mile.programmes.access import get_organisation_for_user, get_programme_for_user
-from mile.programmes.forms import NewOrganisationForm, OrganisationFilterForm, OrganisationForm
-from mile.programmes.models import Organisation, Programme, Site
+from mile.programmes.access import (
+    get_organisation_for_user,
+    get_programme_for_user,
+    get_track_for_user,
+)
+from mile.programmes.forms import (
+    NewOrganisationForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    TrackServiceFormSet,
+)
+from mile.programmes.models import Organisation, Programme, Site, Track
 from mile.programmes.selectors import involvements_of, programme_summaries
 
 PAGE_SIZE = 25
@@ -46,12 +59,56 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         {
             "programme": programme,
             "sites": sites,
-            "tracks": programme.tracks.all(),
+            "tracks": [_with_service_lines(track) for track in programme.tracks.all()],
             "involvements": involvements_of(programme, request.user),
             "can_see_organisations": permissions.can(request.user, Cap.VIEW_ORGANISATIONS, pk),
+            "can_manage": permissions.can(request.user, Cap.MANAGE_PROGRAMME, pk),
             "languages": [language_name(code) for code in programme.languages],
         },
     )
+
+
+def _with_service_lines(track: Track) -> Track:
+    """The track with its planned services as (label, hours) lines, for showing."""
+    labels: dict[Any, Any] = dict(ServiceType.choices)
+    track.service_lines = [  # type: ignore[attr-defined]
+        (
+            labels.get(entry.get("service"), entry.get("service")),
+            None if entry.get("hours") is None else Decimal(str(entry["hours"])),
+        )
+        for entry in track.planned_services or []
+        if isinstance(entry, dict)
+    ]
+    return track
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def track_services(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The services a participant of the track receives, with their hours."""
+    track = get_track_for_user(request.user, pk, write=True)
+    formset = TrackServiceFormSet(request.POST or None, initial=track.planned_services or None)
+    if request.method == "POST":
+        if formset.is_valid():
+            try:
+                services.track_planned_services_save(
+                    by=request.user,
+                    track=track,
+                    services=formset.planned_services(),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The planned services of the track were saved."))
+                return redirect("programmes:programme_detail", pk=track.programme_id)
+        return render(
+            request,
+            "programmes/track_services.html",
+            {"track": track, "formset": formset},
+            status=400,
+        )
+    return render(request, "programmes/track_services.html", {"track": track, "formset": formset})
 
 
 @login_required

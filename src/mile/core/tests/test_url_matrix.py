@@ -127,6 +127,88 @@ def _skill(world: World) -> dict[str, Any]:
     return {"pk": person.pk, "item": person.skills.create(skill=skill, evidence="declared").pk}
 
 
+def _education(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site)
+    return {"pk": person.pk, "item": person.education.create(level=3).pk}
+
+
+def _experience(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site)
+    return {"pk": person.pk, "item": person.work_experience.create(job_title="Cook").pk}
+
+
+def _document(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mile.participants.documents import document_store
+    from mile.participants.tests.factories import participant_in
+    from mile.participants.tests.sample_files import make_pdf
+
+    person = participant_in(world.site)
+    document = document_store(
+        by=world.users[C],
+        participant=person,
+        upload=SimpleUploadedFile("cv.pdf", make_pdf(["Cook"])),
+        kind="cv",
+    )
+    return {"pk": person.pk, "doc": document.pk}
+
+
+def _track(world: World) -> dict[str, Any]:
+    return {"pk": world.programme.tracks.get(name="Comprehensive").pk}
+
+
+def _planned(world: World) -> dict[str, Any]:
+    from mile.participants.models import IntegrationPlan
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site)
+    plan = IntegrationPlan.objects.create(participant=person)
+    return {"pk": person.pk, "item": plan.services.create(service_type="job_guidance").pk}
+
+
+def _record(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from mile.participants.tests.factories import participant_in
+
+    person = participant_in(world.site)
+    record = person.services.create(
+        service_type="job_guidance", title="Session", started_on=dt.date(2024, 1, 10)
+    )
+    return {"pk": person.pk, "item": record.pk}
+
+
+def _assessed(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from mile.participants.tests.factories import participant_in
+    from mile.taxonomy.models import Concept
+
+    person = participant_in(world.site)
+    validation = person.validations.create(
+        skill=Concept.objects.get(uri=_skill_uri()),
+        phase="assess",
+        identified_on=dt.date(2024, 1, 10),
+        documented_on=dt.date(2024, 1, 20),
+        assessed_on=dt.date(2024, 2, 1),
+        result="passed",
+        assessor="Assessor Test",
+    )
+    return {"pk": person.pk, "item": validation.pk}
+
+
+def _certify(world: World) -> dict[str, Any]:
+    from mile.participants.models import SkillValidation
+
+    validation = SkillValidation.objects.latest("pk")
+    return {f"v{validation.pk}-phase": "certify", f"v{validation.pk}-on": "2024-02-10"}
+
+
 def _concept(world: World) -> int:
     from mile.taxonomy.models import Concept
 
@@ -137,8 +219,37 @@ def _concept(world: World) -> int:
     return concept.pk
 
 
+def _programme_slug(world: World) -> dict[str, Any]:
+    return {"programme": world.programme.slug}
+
+
+def _apply_step(world: World) -> dict[str, Any]:
+    return {"programme": world.programme.slug, "site": world.site.pk, "step": "about"}
+
+
+def _two_participants(world: World) -> dict[str, Any]:
+    from mile.participants.tests.factories import participant_in
+
+    return {"pk": participant_in(world.site).pk, "duplicate": participant_in(world.site).pk}
+
+
 MATRIX: dict[str, Row] = {
     "health": Row("get", _none, _all(200)),
+    # The public application: no sign-in (participants/views/apply.py).
+    "participants:apply_programme": Row("get", _programme_slug, _all(200)),
+    "participants:apply_privacy": Row("get", _programme_slug, _all(200)),
+    "participants:apply_done": Row("get", _programme_slug, _all(200)),
+    "participants:apply_step": Row("get", _apply_step, _all(200)),
+    # Consent answers and merging two records (participants/views/merge.py).
+    "participants:participant_consent_record": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"purpose": "newsletter", "given": "no"},
+    ),
+    "participants:participant_merge": Row(
+        "get", _two_participants, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
     "set_language": Row("post", _none, _all(302), data=lambda w: {"language": "it", "next": "/"}),
     "core:dashboard": Row("get", _none, _signed_in(200)),
     "core:about": Row("get", _none, _all(200)),
@@ -146,6 +257,7 @@ MATRIX: dict[str, Row] = {
     "programmes:programme_detail": Row(
         "get", lambda w: {"pk": w.programme.pk}, _signed_in(200, **{OP: 404})
     ),
+    "programmes:track_services": Row("get", _track, _signed_in(403, **{ADM: 200, C: 200, OP: 404})),
     "programmes:organisation_list": Row("get", _none, _signed_in(200)),
     "programmes:organisation_create": Row(
         "get", _none, _signed_in(403, **{ADM: 200, C: 200, OP: 200})
@@ -218,9 +330,131 @@ MATRIX: dict[str, Row] = {
     "participants:participant_validation": Row(
         "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, OP: 404})
     ),
+    # Plan, planned services, service records (views/pathway.py): evaluators read, never write.
+    "participants:participant_plan_save": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"goals": "Work in a kitchen", "agreed_on": "2024-01-10"},
+    ),
+    # Without a track the plan cannot start from one: the page comes back with the reason.
+    "participants:participant_plan_from_track": Row(
+        "post", _participant, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_planned_service_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"service_type": "job_guidance", "state": "planned"},
+    ),
+    "participants:participant_planned_service_edit": Row(
+        "get", _planned, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_planned_service_delete": Row(
+        "post", _planned, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_service_record_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {
+            "service_type": "job_guidance",
+            "title": "First talk",
+            "started_on": "2024-01-10",
+            "outcome": "completed",
+        },
+    ),
+    "participants:participant_service_record_edit": Row(
+        "get", _record, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_service_record_delete": Row(
+        "post", _record, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    # Validation in four phases (views/validation.py).
+    "participants:participant_validation_start": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"skill": _skill_uri()},
+    ),
+    "participants:participant_validation_advance": Row(
+        "post",
+        _assessed,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=_certify,
+    ),
+    # Without a file the form is refused (400): who may try at all is what the row checks.
+    "participants:participant_validation_evidence": Row(
+        "post", _assessed, _signed_in(400, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    # Documents name the person: evaluators (pseudonymised readers) get none (views/exports.py).
+    "participants:participant_exports": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_profile_export": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    # Nothing certified yet for a new participant: the page says so (409), not a PDF.
+    "participants:participant_certificate_export": Row(
+        "get", _participant, _signed_in(409, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_data_export": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    # Skills profile: education, work experience, preferences, documents (views/profile.py).
+    "participants:participant_education_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"level": 3, "recognition": "not_requested"},
+    ),
+    "participants:participant_education_edit": Row(
+        "get", _education, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_education_delete": Row(
+        "post", _education, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_experience_add": Row(
+        "post",
+        _participant,
+        _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"job_title": "Kitchen helper"},
+    ),
+    "participants:participant_experience_edit": Row(
+        "get", _experience, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_experience_delete": Row(
+        "post", _experience, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_experience_skills": Row(
+        "get", _experience, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_preferences": Row(
+        "get", _participant, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    # Without a file the form is refused (400): who may try at all is what the row checks.
+    "participants:participant_document_add": Row(
+        "post",
+        _participant,
+        _signed_in(400, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404}),
+        data=lambda w: {"kind": "cv"},
+    ),
+    # Documents are personal: for evaluators' pseudonymised view they do not exist.
+    "participants:participant_document": Row(
+        "get", _document, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 404, OP: 404})
+    ),
+    "participants:participant_document_delete": Row(
+        "post", _document, _signed_in(302, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
+    "participants:participant_document_skills": Row(
+        "get", _document, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
+    ),
     # Staff accounts have no record of their own: the participant's pages are not theirs.
     "participants:me": Row("get", _none, _signed_in(404)),
     "participants:me_edit": Row("get", _none, _signed_in(404)),
+    "participants:me_consent": Row(
+        "post", _none, _signed_in(404), data=lambda w: {"purpose": "newsletter", "given": "no"}
+    ),
     "participants:me_welcome": Row("get", _account_token, _all(200)),
     "participants:participant_account_invite": Row(
         "post",

@@ -163,3 +163,23 @@ def test_it_lets_the_person_update_availability_and_re_shows_mistakes(
     person.refresh_from_db()
     assert person.hours_per_week == 30
     assert person.driving_licences == ["B"]
+
+
+def test_it_lets_the_person_withdraw_a_consent_and_keeps_the_earlier_answer(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from mile.participants.models import Consent
+
+    person = participant_in(world.site, email="amina@example.org")
+    Consent.objects.create(
+        participant=person, purpose="newsletter", given=True, wording_version="1", language="en"
+    )
+    client = _signed_up(world, person, django_capture_on_commit_callbacks)
+    url = reverse("participants:me_consent")
+    response = client.post(url, {"purpose": "newsletter", "given": "no"})
+    assert response.status_code == 302
+    rows = list(person.consents.filter(purpose="newsletter").order_by("recorded_at", "pk"))
+    assert [row.given for row in rows] == [True, False]
+    assert rows[-1].recorded_by is None  # the person answered themselves
+    client.post(url, {"purpose": "nonsense", "given": "yes"})
+    assert person.consents.count() == 2

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mile.accounts.forms import AcceptInvitationForm
 from mile.core.http import AuthenticatedHttpRequest
-from mile.participants import accounts
+from mile.participants import accounts, services
 from mile.participants.access import get_participant_for_user
+from mile.participants.consent import current_consents
 from mile.participants.forms import OwnProfileForm
 from mile.participants.models import IntegrationPlan, Participant
 
@@ -50,8 +51,33 @@ def me(request: AuthenticatedHttpRequest) -> HttpResponse:
             "education": participant.education.all(),
             "experience": participant.work_experience.select_related("occupation"),
             "changes": participant.status_changes.all(),
+            "consents": current_consents(participant),
         },
     )
+
+
+@login_required
+@require_POST
+def me_consent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person gives or withdraws one consent themselves; earlier answers stay on record."""
+    participant = _own_record(request)
+    answer = request.POST.get("given")
+    if answer not in {"yes", "no"}:
+        messages.error(request, _("Choose yes or no."))
+        return redirect("participants:me")
+    try:
+        services.consent_record(
+            by=request.user,
+            participant=participant,
+            purpose=request.POST.get("purpose", ""),
+            given=answer == "yes",
+            language=get_language(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your choice was saved."))
+    return redirect("participants:me")
 
 
 @login_required

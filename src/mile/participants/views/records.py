@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,13 +32,19 @@ from mile.participants.forms import (
 from mile.participants.models import (
     SENSITIVE_FIELDS,
     TRANSITIONS,
+    Cefr,
     LanguageSkill,
     Participant,
+    ParticipantQuerySet,
     ParticipantSkill,
+    Status,
+    WorkExperience,
 )
 from mile.privacy.audit import log_sensitive_view
 
 PAGE_SIZE = 25
+# The list's filters always in view; the others unfold under "More filters".
+MAIN_FILTERS = ("q", "site", "status", "track", "sort")
 
 
 def _require_any(request: AuthenticatedHttpRequest, *caps: Cap) -> None:
@@ -74,8 +83,61 @@ def _filtered(
             participants = participants.filter(nationalities__contains=data["nationality"])
         if data.get("residence_status"):
             participants = participants.filter(residence_status=data["residence_status"])
-    order = ("family_name", "given_names", "pk") if personal else ("pk",)
-    return form, participants.order_by(*order), personal
+        participants = _profile_filters(participants, data)
+    return form, _sorted(participants, form, personal=personal), personal
+
+
+def _profile_filters(
+    participants: ParticipantQuerySet, data: dict[str, Any]
+) -> ParticipantQuerySet:
+    """Track, language and level, ESCO skill and occupation: each an EXISTS, so no duplicates."""
+    if data.get("track"):
+        participants = participants.filter(track=data["track"])
+    if language := data.get("language"):
+        known = LanguageSkill.objects.filter(participant=OuterRef("pk"), language=language)
+        if level := data.get("min_level"):
+            # At least one of the five CEFR skills at the level or above; a mother tongue counts.
+            levels = Cefr.values[Cefr.values.index(level) :]
+            known = known.filter(
+                Q(assessment=LanguageSkill.Assessment.MOTHER_TONGUE)
+                | Q(listening__in=levels)
+                | Q(reading__in=levels)
+                | Q(spoken_interaction__in=levels)
+                | Q(spoken_production__in=levels)
+                | Q(writing__in=levels)
+            )
+        participants = participants.filter(Exists(known))
+    if skill := data.get("skill"):
+        participants = participants.filter(
+            Exists(ParticipantSkill.objects.filter(participant=OuterRef("pk"), skill=skill))
+        )
+    if occupation := data.get("occupation"):
+        preferred = Participant.preferred_occupations.through.objects.filter(
+            participant=OuterRef("pk"), concept=occupation
+        )
+        worked = WorkExperience.objects.filter(participant=OuterRef("pk"), occupation=occupation)
+        participants = participants.filter(Exists(worked) | Exists(preferred))
+    return participants
+
+
+# The pathway's order, for sorting by status.
+_STATUS_ORDER = Case(
+    *(When(status=value, then=Value(n)) for n, value in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+)
+
+
+def _sorted(
+    participants: ParticipantQuerySet, form: ParticipantFilterForm, *, personal: bool
+) -> ParticipantQuerySet:
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    # Evaluators see references only: sorting by name would hint at who is who.
+    by_name = ("family_name", "given_names", "pk") if personal else ("pk",)
+    if sort == "newest":
+        return participants.order_by("-created_at", "-pk")
+    if sort == "status":
+        return participants.order_by(_STATUS_ORDER, *by_name)
+    return participants.order_by(*by_name)
 
 
 @login_required
@@ -111,6 +173,10 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "personal": personal,
             "can_register": permissions.can(request.user, Cap.MANAGE_PARTICIPANTS),
+            "main_filters": MAIN_FILTERS,
+            "more_filters_used": any(
+                request.GET.get(name) for name in form.fields if name not in MAIN_FILTERS
+            ),
         },
     )
 
@@ -129,7 +195,11 @@ def _detail(
     language_form: LanguageSkillForm | None = None,
     skill_form: ParticipantSkillForm | None = None,
     status: int = 200,
+    **profile_forms: Any,
 ) -> HttpResponse:
+    from mile.participants.views.merge import detail_context
+    from mile.participants.views.profile import profile_context
+
     personal = sees_personal_data(request.user, participant)
     sensitive = sees_sensitive_data(request.user, participant)
     if sensitive:
@@ -175,6 +245,12 @@ def _detail(
                 if can_manage
                 else None
             ),
+            # Education, work experience, preferences and documents (views/profile.py).
+            **profile_context(
+                participant, personal=personal, can_manage=can_manage, **profile_forms
+            ),
+            # Consent answers and possible duplicates (views/merge.py).
+            **detail_context(request.user, participant, personal=personal, can_manage=can_manage),
         },
         status=status,
     )
@@ -230,10 +306,25 @@ def participant_skill_delete(request: AuthenticatedHttpRequest, pk: int, item: i
 @require_http_methods(["GET", "POST"])
 def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_any(request, Cap.MANAGE_PARTICIPANTS)
+    from mile.participants.duplicates import participant_duplicates
+    from mile.participants.forms_apply import IntakeConsentForm
+
     form = ParticipantForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    # Look-alikes in the user's scope must be ruled out before a second record is made.
+    duplicates = (
+        participant_duplicates(user=request.user, fields=form.cleaned_data)
+        if request.method == "POST" and form.is_valid()
+        else []
+    )
+    consent_form = IntakeConsentForm(request.POST or None, duplicates=bool(duplicates))
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
         try:
-            participant = services.participant_register(by=request.user, fields=form.cleaned_data)
+            participant = services.participant_intake(
+                by=request.user,
+                fields=form.cleaned_data,
+                consents=consent_form.consents(),
+                language=get_language() or "en",
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -244,7 +335,16 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             return redirect("participants:participant_detail", pk=participant.pk)
     return render(
-        request, "participants/participant_form.html", {"form": form, "participant": None}
+        request,
+        "participants/participant_form.html",
+        {
+            "form": form,
+            "participant": None,
+            "consent_form": consent_form,
+            "duplicates": duplicates,
+        },
+        # What was sent comes back with its errors (or the look-alikes to rule out).
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -258,7 +358,10 @@ def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.success(request, _("The changes were saved."))
         return redirect("participants:participant_detail", pk=participant.pk)
     return render(
-        request, "participants/participant_form.html", {"form": form, "participant": participant}
+        request,
+        "participants/participant_form.html",
+        {"form": form, "participant": participant},
+        status=400 if request.method == "POST" else 200,
     )
 
 
