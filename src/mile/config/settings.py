@@ -327,6 +327,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The five CEFR skills share one scale: one name for it in the schema.
+    "ENUM_NAME_OVERRIDES": {"CefrLevelEnum": "mile.participants.models.Cefr"},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
