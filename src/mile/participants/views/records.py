@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mile.core import permissions
 from mile.core.http import AuthenticatedHttpRequest
+from mile.core.pagination import DeferredJoinPaginator
 from mile.core.roles import Cap
 from mile.participants import eligibility, exports, services
 from mile.participants.access import (
@@ -159,7 +159,7 @@ def participant_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, participants, personal = _filtered(request)
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "participants/participant_list.html#results"
         if request.htmx
