@@ -44,8 +44,9 @@ def test_it_takes_a_migrant_through_the_application_in_greek_on_a_phone(
     page.locator("[name=family_name]").fill("Παράδειγμα")
     page.locator("[name=birth_date]").fill("1991-03-04")
     page.locator("[name=gender][value=female]").check()
-    page.locator("button[name=next]").click()
-    page.wait_for_load_state("load")
+    # The answer comes back on the same address: wait for that page, not the one before it.
+    with page.expect_navigation():
+        page.locator("button[name=next]").click()
     assert page.locator(".invalid-feedback").count() >= 1
     assert page.locator("[name=given_names]").input_value() == "Σαμίρα"
     _check(page)
