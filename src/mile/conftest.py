@@ -166,3 +166,16 @@ def _english_between_tests() -> None:
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache.
+
+    allauth remembers used TOTP codes there (by user id and code) and axes counts failures:
+    a demo user signed in by one test would otherwise have the same code refused in the next
+    test of the same worker within 30 seconds, when the ids happen to repeat.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
