@@ -23,6 +23,7 @@ from mile.accounts.forms import (
 )
 from mile.accounts.models import ApiToken, Invitation, Membership, User
 from mile.core import permissions
+from mile.core.forms import form_errors
 from mile.core.http import AuthenticatedHttpRequest
 from mile.core.roles import Cap
 
@@ -81,8 +82,7 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.invitation_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors(form, error)
         else:
             messages.success(
                 request,

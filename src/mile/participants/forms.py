@@ -208,25 +208,6 @@ class ParticipantSkillForm(forms.ModelForm[ParticipantSkill]):
         return skill
 
 
-class OwnProfileForm(forms.ModelForm[Participant]):
-    """What a participant keeps up to date themselves: how to reach them and when they can work."""
-
-    driving_licences = forms.MultipleChoiceField(
-        label=_("Driving licences"),
-        choices=DrivingLicence.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Participant
-        fields = [
-            "phone", "available_from", "hours_per_week", "preferred_hours",
-            "preferred_places", "digital_level", "driving_licences",
-        ]  # fmt: skip
-        widgets = {"available_from": DATE}
-
-
 # --- Skills profile: education, work experience, preferences, documents ----------------------
 
 
@@ -262,8 +243,8 @@ class _ConceptCheckboxes(forms.ModelMultipleChoiceField[Concept]):
         return obj.label()
 
 
-class PreferencesForm(forms.ModelForm[Participant]):
-    """Digital skills, driving licences, availability and what work the person looks for."""
+class _AvailabilityForm(forms.ModelForm[Participant]):
+    """Digital skills, driving licences and when and how much the person can work."""
 
     driving_licences = forms.MultipleChoiceField(
         label=_("Driving licences"),
@@ -276,6 +257,33 @@ class PreferencesForm(forms.ModelForm[Participant]):
         choices=[("", _("No preference")), *Hours.choices],
         required=False,
     )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "digital_level", "driving_licences", "available_from", "hours_per_week",
+            "preferred_hours", "preferred_places",
+        ]  # fmt: skip
+        widgets = {"available_from": DATE}
+        help_texts = {"preferred_places": _("Towns or areas, separated by commas.")}
+
+    def clean_hours_per_week(self) -> int | None:
+        hours: int | None = self.cleaned_data.get("hours_per_week")
+        if hours is not None and not 1 <= hours <= 60:
+            raise forms.ValidationError(_("Give a number of hours between 1 and 60."))
+        return hours
+
+
+class OwnProfileForm(_AvailabilityForm):
+    """What a participant keeps up to date themselves: how to reach them and when they can work."""
+
+    class Meta(_AvailabilityForm.Meta):
+        fields = ["phone", *_AvailabilityForm.Meta.fields]
+
+
+class PreferencesForm(_AvailabilityForm):
+    """Staff's form: availability, and what work the person looks for."""
+
     # The occupations chosen so far, as ticked boxes (untick to remove) …
     preferred_occupations = _ConceptCheckboxes(
         label=_("Preferred occupations"),
@@ -296,14 +304,11 @@ class PreferencesForm(forms.ModelForm[Participant]):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    class Meta:
-        model = Participant
+    class Meta(_AvailabilityForm.Meta):
         fields = [
             "digital_level", "driving_licences", "available_from", "hours_per_week",
             "preferred_hours", "preferred_occupations", "preferred_sectors", "preferred_places",
         ]  # fmt: skip
-        widgets = {"available_from": DATE}
-        help_texts = {"preferred_places": _("Towns or areas, separated by commas.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,12 +318,6 @@ class PreferencesForm(forms.ModelForm[Participant]):
             if self.instance.pk
             else Concept.objects.none()
         )
-
-    def clean_hours_per_week(self) -> int | None:
-        hours: int | None = self.cleaned_data.get("hours_per_week")
-        if hours is not None and not 1 <= hours <= 60:
-            raise forms.ValidationError(_("Give a number of hours between 1 and 60."))
-        return hours
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

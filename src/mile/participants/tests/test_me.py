@@ -150,6 +150,8 @@ def test_it_lets_the_person_update_availability_and_re_shows_mistakes(
     response = client.post(url, {"phone": "+30 210 000 0000", "hours_per_week": "many"})
     assert response.status_code == 400
     assert 'value="+30 210 000 0000"' in response.content.decode()
+    # The same limits as the case worker's form: a week has no 500 working hours.
+    assert client.post(url, {"hours_per_week": "500"}).status_code == 400
     response = client.post(
         url,
         {

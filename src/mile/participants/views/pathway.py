@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mile.core import permissions
+from mile.core.forms import form_errors
 from mile.core.http import AuthenticatedHttpRequest
 from mile.core.roles import Cap
 from mile.participants import pathway, services
@@ -29,15 +29,6 @@ from mile.participants.models import IntegrationPlan, Participant, PlannedServic
 
 RECORDS_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
-
-
-def form_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mile.core.forms import form_errors
 from mile.core.http import AuthenticatedHttpRequest
 from mile.participants import services
 from mile.participants.access import get_participant_for_user, sees_personal_data
@@ -331,8 +332,7 @@ def participant_document_add(request: AuthenticatedHttpRequest, pk: int) -> Http
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors(form, error)
         else:
             messages.success(request, _("The document was stored."))
             if document.kind == DocumentKind.CV and document.text:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mile.core import permissions
+from mile.core.forms import form_errors
 from mile.core.http import AuthenticatedHttpRequest
 from mile.core.pagination import DeferredJoinPaginator
 from mile.core.roles import Cap
@@ -326,8 +327,7 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 language=get_language() or "en",
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors(form, error)
         else:
             messages.success(
                 request,

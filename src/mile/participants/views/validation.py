@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mile.core import permissions
+from mile.core.forms import form_errors
 from mile.core.http import AuthenticatedHttpRequest
 from mile.core.roles import Cap
 from mile.participants import services
@@ -34,7 +35,6 @@ from mile.participants.models import (
     SkillValidation,
     ValidationPhase,
 )
-from mile.participants.views.pathway import form_errors
 from mile.taxonomy.models import Concept
 
 # The phase a validation goes to next, from the one it is in.
