@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "mile.privacy",
     "mile.taxonomy",
     "mile.participants",
+    "mile.employers",
 ]
 
 MIDDLEWARE = [

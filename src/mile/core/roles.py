@@ -37,6 +37,9 @@ class Cap(StrEnum):
     VIEW_PSEUDONYMISED_DATA = "view_pseudonymised_data"
     MANAGE_PARTICIPANTS = "manage_participants"  # register people, edit records, move status
     VIEW_INDICATORS = "view_indicators"
+    VIEW_EMPLOYERS = "view_employers"  # employers' profiles, needs, engagement and offers
+    MANAGE_EMPLOYERS = "manage_employers"  # record them, propose candidates
+    MANAGE_OWN_EMPLOYER = "manage_own_employer"  # an employer contact keeps their own company
     USE_API = "use_api"
 
 
@@ -53,13 +56,15 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         Cap.VIEW_SENSITIVE_DATA,
         Cap.VIEW_INDICATORS,
         Cap.MANAGE_PARTICIPANTS,
+        Cap.VIEW_EMPLOYERS,
+        Cap.MANAGE_EMPLOYERS,
     },
     # Sees the candidates proposed to the company, once they consent: personal data.
-    Role.EMPLOYER_CONTACT: _EVERYONE | {Cap.VIEW_PERSONAL_DATA},
+    Role.EMPLOYER_CONTACT: _EVERYONE | {Cap.VIEW_PERSONAL_DATA, Cap.MANAGE_OWN_EMPLOYER},
     Role.STAKEHOLDER: _EVERYONE | {Cap.VIEW_ORGANISATIONS},
     # Reads pseudonymised data and indicators only, never a name or a protection status.
     Role.EVALUATOR: _EVERYONE
-    | {Cap.VIEW_ORGANISATIONS, Cap.VIEW_PSEUDONYMISED_DATA, Cap.VIEW_INDICATORS},
+    | {Cap.VIEW_ORGANISATIONS, Cap.VIEW_PSEUDONYMISED_DATA, Cap.VIEW_INDICATORS, Cap.VIEW_EMPLOYERS},
 }
 
 # Partner staff see the people of their own organisation only; coordinators all of the programme.

@@ -7,8 +7,9 @@ stays unknown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import importlib
+import pkgutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from mile.accounts.models import ApiToken
 from mile.accounts.services import invitation_token
 from mile.conftest import PERSONAS, World, client_for
 from mile.core.tests.factories import InvitationFactory
+from mile.core.tests.matrix import ADM, EV, OP, OPU, C, E, Row, S, _all, _none, _signed_in
 
 # Routes of the libraries we mount as they come (and the Django admin, staff-only by design);
 # their own tests cover them.
@@ -45,29 +47,6 @@ def project_routes() -> set[str]:
         for name, module in _walk(get_resolver().url_patterns)
         if not module.startswith(EXEMPT_MODULES) and not name.startswith("admin:")
     }
-
-
-A, ADM, C, CW, OPU, E, S, EV, OP = PERSONAS  # short names for the table below
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    kwargs: Callable[[World], dict[str, Any]]
-    expected: dict[str, int]
-    data: Callable[[World], dict[str, Any]] | None = None
-
-
-def _all(status: int, **overrides: int) -> dict[str, int]:
-    return {p: overrides.get(p, status) for p in PERSONAS}
-
-
-def _signed_in(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
-    return {**_all(status, **overrides), A: anonymous}
-
-
-def _none(_: World) -> dict[str, Any]:
-    return {}
 
 
 def _invitation(world: World) -> dict[str, Any]:
@@ -487,6 +466,26 @@ MATRIX: dict[str, Row] = {
         "get", lambda w: {"pk": w.site.pk}, _signed_in(200, anonymous=401, **{OP: 404})
     ),
 }
+
+
+def _app_rows() -> dict[str, Row]:
+    """The rows each app keeps in its own ``tests/matrix*.py`` modules."""
+    import mile
+
+    rows: dict[str, Row] = {}
+    for app in pkgutil.iter_modules(mile.__path__):
+        try:
+            tests = importlib.import_module(f"mile.{app.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(tests.__path__):
+            if module.name.startswith("matrix"):
+                found = importlib.import_module(f"{tests.__name__}.{module.name}")
+                rows.update(getattr(found, "ROWS", {}))
+    return rows
+
+
+MATRIX.update(_app_rows())
 
 
 def test_it_has_a_row_for_every_route() -> None:

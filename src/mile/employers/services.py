@@ -1,0 +1,278 @@
+"""Writes about employers and their offers: atomic, checked, audited (django-auditlog)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mile.core import permissions
+from mile.core.roles import Cap
+from mile.employers.access import is_contact_of, may_edit
+from mile.employers.models import (
+    Employer,
+    Offer,
+    OfferLanguage,
+    OfferSkill,
+    OfferStatus,
+    Proposal,
+)
+from mile.participants.consent import has_consent
+from mile.participants.models import Participant, Purpose
+from mile.programmes.models import Involvement, Organisation, OrganisationType, Relation
+from mile.taxonomy.models import Concept, Kind, OccupationSkill
+from mile.taxonomy.models import Relation as SkillRelation
+
+# Optional skills of an occupation proposed beside its essential ones (ESCO lists up to 60).
+OPTIONAL_FROM_OCCUPATION = 8
+ESSENTIAL_FROM_OCCUPATION = 25
+FROM_DESCRIPTION = 10
+
+
+def _require_manage(by: Any, programme_id: int) -> None:
+    if not permissions.can(by, Cap.MANAGE_EMPLOYERS, programme_id):
+        raise PermissionDenied
+
+
+# --- Employers ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_create(
+    *,
+    by: Any,
+    programme: Any,
+    site: Any,
+    organisation: Organisation | None = None,
+    organisation_fields: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> Employer:
+    """Add a company to a programme: a known organisation, or a new one from its fields.
+
+    The organisation is also recorded as involved in the programme as an employer, so the
+    programme's list of organisations and its counts include it.
+    """
+    _require_manage(by, programme.pk)
+    if organisation is None:
+        organisation = Organisation(type=OrganisationType.EMPLOYER, **(organisation_fields or {}))
+        organisation.full_clean()
+        organisation.save()
+    employer = Employer(
+        programme=programme, organisation=organisation, site=site, created_by=by, **(fields or {})
+    )
+    employer.full_clean()
+    employer.save()
+    Involvement.objects.get_or_create(
+        programme=programme, organisation=organisation, defaults={"relation": Relation.EMPLOYER}
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_update(
+    *,
+    by: Any,
+    employer: Employer,
+    organisation_fields: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> Employer:
+    """Change the company's profile; its contacts may, but not its status or site."""
+    if not may_edit(by, employer):
+        raise PermissionDenied
+    staff = permissions.can(by, Cap.MANAGE_EMPLOYERS, employer.programme_id)
+    fields = dict(fields or {})
+    if not staff and {"status", "site"} & set(fields):
+        # The programme decides where a company stands in it and which site follows it.
+        raise PermissionDenied
+    organisation = employer.organisation
+    for name, value in (organisation_fields or {}).items():
+        setattr(organisation, name, value)
+    if organisation_fields:
+        organisation.full_clean()
+        organisation.save()
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+# --- Offers ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_create(*, by: Any, employer: Employer, fields: dict[str, Any]) -> Offer:
+    """A new offer, as a draft: skills and languages follow, then it is published."""
+    if not may_edit(by, employer):
+        raise PermissionDenied
+    offer = Offer(employer=employer, created_by=by, status=OfferStatus.DRAFT, **fields)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, by: Any, offer: Offer, fields: dict[str, Any]) -> Offer:
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def offer_move(*, by: Any, offer: Offer, status: str) -> Offer:
+    """Publish, mark filled, reopen or close."""
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    offer.move_to(status)
+    return offer
+
+
+@transaction.atomic
+def offer_duplicate(*, by: Any, offer: Offer) -> Offer:
+    """A new draft with the same content, skills and languages; dates are left to fill in."""
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    skills = list(offer.skills.all())
+    languages = list(offer.languages.all())
+    copy = Offer.objects.get(pk=offer.pk)
+    copy.pk = None
+    # The copy's title says so, within the field's length.
+    copy.title = (_("%(title)s (copy)") % {"title": offer.title})[:200]
+    copy.status = OfferStatus.DRAFT
+    copy.status_changed_at = timezone.now()
+    copy.published_at = None
+    copy.starts_on = None
+    copy.ends_on = None
+    copy.duplicated_from = offer
+    copy.created_by = by
+    copy.save()
+    OfferSkill.objects.bulk_create(
+        OfferSkill(offer=copy, skill_id=s.skill_id, essential=s.essential, origin=s.origin)
+        for s in skills
+    )
+    OfferLanguage.objects.bulk_create(
+        OfferLanguage(offer=copy, language=lang.language, min_level=lang.min_level)
+        for lang in languages
+    )
+    return copy
+
+
+@dataclass(frozen=True)
+class ProposedSkill:
+    concept: Concept
+    essential: bool
+    origin: str  # OfferSkill.Origin
+    # Why it is proposed: the occupation's name or the words of the description it matched.
+    because: str
+
+
+def offer_skills_proposed(offer: Offer, *, language: str) -> list[ProposedSkill]:
+    """Skills for the author to accept or drop: the occupation's ESCO skills, then the text's.
+
+    Skills the offer already has are left out. Essential skills of the occupation come first
+    and are proposed as essential; its optional ones and those found in the description as
+    optional.
+    """
+    from mile.participants.suggest import skills_in_text
+
+    have = set(offer.skills.values_list("skill_id", flat=True))
+    found: dict[int, tuple[bool, str, str]] = {}
+    if offer.occupation_id:
+        occupation_label = offer.occupation.label(language) if offer.occupation else ""
+        links = (
+            OccupationSkill.objects.filter(occupation_id=offer.occupation_id, skill__obsolete=False)
+            .exclude(skill_id__in=have)
+            .order_by("skill__uri")
+            .values_list("skill_id", "relation")
+        )
+        essential = [pk for pk, rel in links if rel == SkillRelation.ESSENTIAL]
+        optional = [pk for pk, rel in links if rel == SkillRelation.OPTIONAL]
+        for pk in essential[:ESSENTIAL_FROM_OCCUPATION]:
+            found[pk] = (True, OfferSkill.Origin.OCCUPATION, occupation_label)
+        for pk in optional[:OPTIONAL_FROM_OCCUPATION]:
+            found[pk] = (False, OfferSkill.Origin.OCCUPATION, occupation_label)
+    if offer.description.strip():
+        in_text = skills_in_text(offer.description, language=language, limit=FROM_DESCRIPTION)
+        by_uri = dict(Concept.objects.filter(uri__in=list(in_text)).values_list("uri", "pk"))
+        for uri, (_score, words) in in_text.items():
+            text_pk = by_uri.get(uri)
+            if text_pk is not None and text_pk not in have:
+                found.setdefault(text_pk, (False, OfferSkill.Origin.DESCRIPTION, words))
+    concepts = Concept.objects.current().with_labels(language).in_bulk(list(found))
+    return [
+        ProposedSkill(concepts[pk], essential, origin, because)
+        for pk, (essential, origin, because) in found.items()
+        if pk in concepts
+    ]
+
+
+@transaction.atomic
+def offer_skills_accept(
+    *, by: Any, offer: Offer, accepted: list[tuple[Concept, bool, str]]
+) -> list[OfferSkill]:
+    """Keep the skills the author ticked, each (concept, essential, origin)."""
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    created = []
+    for concept, essential, origin in accepted:
+        if concept.kind not in (Kind.SKILL, Kind.SKILL_GROUP) or concept.obsolete:
+            raise ValidationError(_("Only current ESCO skills can be added to an offer."))
+        skill, _created = OfferSkill.objects.update_or_create(
+            offer=offer, skill=concept, defaults={"essential": essential, "origin": origin}
+        )
+        created.append(skill)
+    return created
+
+
+# --- Candidates --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_create(*, by: Any, offer: Offer, participant: Participant, note: str = "") -> Proposal:
+    """Propose a person to the employer; only with their consent to share their profile."""
+    _require_manage(by, offer.employer.programme_id)
+    if not Participant.objects.for_user(by).filter(pk=participant.pk).exists():
+        raise PermissionDenied
+    if participant.programme_id != offer.employer.programme_id:
+        raise ValidationError(_("The person takes part in another programme."))
+    if offer.status != OfferStatus.OPEN:
+        raise ValidationError(_("Candidates are proposed for open offers only."))
+    if not has_consent(participant, Purpose.EMPLOYERS):
+        raise ValidationError(_("The person has not agreed to share their profile with employers."))
+    if Proposal.objects.filter(offer=offer, participant=participant).exists():
+        raise ValidationError(_("This person has already been proposed for this offer."))
+    return Proposal.objects.create(
+        offer=offer, participant=participant, note=note.strip(), proposed_by=by
+    )
+
+
+def proposal_decide(*, by: Any, proposal: Proposal, decision: str, reason: str) -> Proposal:
+    """The employer accepts or declines the candidate, with a reason."""
+    if not is_contact_of(by, proposal.offer.employer):
+        raise PermissionDenied
+    proposal.decide(by=by, decision=decision, reason=reason)
+    return proposal
+
+
+def proposal_share_identity(*, by: Any, proposal: Proposal) -> Proposal:
+    """The candidate agrees that this employer sees their name and contacts.
+
+    Given by the person on their own page, or recorded by staff who follow them.
+    """
+    person = proposal.participant
+    own = person.user_id is not None and person.user_id == getattr(by, "pk", None)
+    if not own:
+        _require_manage(by, person.programme_id)
+        if not Participant.objects.for_user(by).filter(pk=person.pk).exists():
+            raise PermissionDenied
+    if proposal.identity_shared_at is None:
+        proposal.identity_shared_at = timezone.now()
+        proposal.save(update_fields=["identity_shared_at"])
+    return proposal
