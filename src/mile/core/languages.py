@@ -36,3 +36,12 @@ def language_name(code: str, *, in_language: str | None = None) -> str:
         return code
     name = str(_catalogue(in_language or get_language() or "en").gettext(lang.name))
     return name[:1].upper() + name[1:]
+
+
+def language_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """Every ISO 639-1 language as (code, name in the reader's language), sorted by name."""
+    lang = language or get_language() or "en"
+    return sorted(
+        ((code, language_name(code, in_language=lang)) for code in _known_codes()),
+        key=lambda item: item[1].casefold(),
+    )
