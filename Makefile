@@ -75,6 +75,8 @@ vendor:
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
 		node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/LICENSE src/mile/core/static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE src/mile/core/static/vendor/htmx/
+	mkdir -p src/mile/core/static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md src/mile/core/static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) var node_modules

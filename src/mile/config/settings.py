@@ -329,7 +329,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The five CEFR skills share one scale: one name for it in the schema.
-    "ENUM_NAME_OVERRIDES": {"CefrLevelEnum": "mile.participants.models.Cefr"},
+    "ENUM_NAME_OVERRIDES": {
+        "CefrLevelEnum": "mile.participants.models.Cefr",
+        # Several models have a "status" or "origin" choice set: one stable name for each.
+        "StatusEnum": "mile.participants.models.Status",
+        "OriginEnum": "mile.participants.models.ParticipantSkill.Origin",
+        "EmployerStatusEnum": "mile.employers.models.EmployerStatus",
+        "OfferStatusEnum": "mile.employers.models.OfferStatus",
+        "OfferSkillOriginEnum": "mile.employers.models.OfferSkill.Origin",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

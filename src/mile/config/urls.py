@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from mile.accounts.api import me
 from mile.core import views as core_views
+from mile.employers.api import EmployerViewSet, OfferViewSet
 from mile.participants.api import ParticipantViewSet
 from mile.programmes.api import OrganisationViewSet, ProgrammeViewSet, SiteViewSet
 
@@ -23,6 +24,8 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("sites", SiteViewSet, basename="site")
 router.register("participants", ParticipantViewSet, basename="participant")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("offers", OfferViewSet, basename="offer")
 
 api_v1 = [path("me/", me, name="me"), *router.urls]
 

@@ -10,7 +10,7 @@ from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from mile.core import permissions
-from mile.core.roles import Cap
+from mile.core.roles import Cap, Role
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,21 @@ _NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
     ),
     (_("Programmes"), "programmes:programme_list", (Cap.VIEW_PROGRAMME,)),
     (_("Organisations"), "programmes:organisation_list", (Cap.VIEW_ORGANISATIONS,)),
+    (_("Employers"), "employers:employer_list", (Cap.VIEW_EMPLOYERS,)),
+    (_("Offers"), "employers:offer_list", (Cap.VIEW_EMPLOYERS,)),
+    (_("My company"), "employers:portal", (Cap.MANAGE_OWN_EMPLOYER,)),
+    (_("Candidates"), "employers:candidate_list", (Cap.MANAGE_OWN_EMPLOYER,)),
     (_("People"), "accounts:member_list", (Cap.VIEW_MEMBERS,)),
     (_("Invitations"), "accounts:invitation_list", (Cap.INVITE_USERS,)),
     (_("ESCO"), "taxonomy:search", ()),
     (_("Audit log"), "privacy:audit_log", (Cap.VIEW_AUDIT,)),
 ]
+# Pages for one role only: coordinators hold every capability, yet the company's own pages
+# are not theirs.
+_ONLY_FOR_ROLE: dict[str, str] = {
+    "employers:portal": Role.EMPLOYER_CONTACT,
+    "employers:candidate_list": Role.EMPLOYER_CONTACT,
+}
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -43,7 +53,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     nav: list[NavItem] = []
     if user.is_authenticated:
         current = request.resolver_match.view_name if request.resolver_match else ""
+        roles = permissions.all_roles(user)
         for label, name, caps in _NAV:
+            if name in _ONLY_FOR_ROLE and _ONLY_FOR_ROLE[name] not in roles:
+                continue
             if not caps or any(permissions.can(user, cap) for cap in caps):
                 nav.append(NavItem(str(label), reverse(name), current == name))
     return {

@@ -64,7 +64,12 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.STAKEHOLDER: _EVERYONE | {Cap.VIEW_ORGANISATIONS},
     # Reads pseudonymised data and indicators only, never a name or a protection status.
     Role.EVALUATOR: _EVERYONE
-    | {Cap.VIEW_ORGANISATIONS, Cap.VIEW_PSEUDONYMISED_DATA, Cap.VIEW_INDICATORS, Cap.VIEW_EMPLOYERS},
+    | {
+        Cap.VIEW_ORGANISATIONS,
+        Cap.VIEW_PSEUDONYMISED_DATA,
+        Cap.VIEW_INDICATORS,
+        Cap.VIEW_EMPLOYERS,
+    },
 }
 
 # Partner staff see the people of their own organisation only; coordinators all of the programme.

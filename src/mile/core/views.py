@@ -11,7 +11,9 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mile.core import permissions
 from mile.core.http import AuthenticatedHttpRequest
+from mile.core.roles import Role
 from mile.programmes.selectors import programme_summaries
 
 
@@ -21,6 +23,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A participant's own account has no membership: their page is their file.
     if not request.user.memberships.exists() and hasattr(request.user, "participant_record"):
         return redirect("participants:me")
+    # An employer contact's work is their company: its page is where they start.
+    if permissions.all_roles(request.user) == {Role.EMPLOYER_CONTACT}:
+        return redirect("employers:portal")
     return render(request, "core/dashboard.html", {"summaries": programme_summaries(request.user)})
 
 

@@ -115,4 +115,7 @@ def load_demo() -> list[Credential]:
     from mile.demo.pathways import load_pathways
 
     load_pathways()
+    from mile.demo.employers import load_employers
+
+    load_employers()
     return credentials

@@ -112,7 +112,11 @@ class Employer(models.Model):
     mentors = models.BooleanField(_("willing to mentor"), default=False)
     description = models.TextField(_("about the company"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -253,7 +257,11 @@ class NeedsAssessment(models.Model):
     support = models.JSONField(_("support wanted"), default=list, blank=True)
     support_other = models.TextField(_("other support wanted"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -301,7 +309,11 @@ class Engagement(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     outcome = models.TextField(_("outcome"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -439,7 +451,11 @@ class Offer(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -627,7 +643,9 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
                     offer__employer__programme_id=programme_id,
                     offer__employer__organisation_id=organisation_id,
                 )
-        return self.filter(staff | contacts)
+        # A participant sees the proposals made for them, to agree to share their name.
+        own = Q(participant__user=user)
+        return self.filter(staff | contacts | own)
 
 
 class Proposal(models.Model):
@@ -639,7 +657,11 @@ class Proposal(models.Model):
     )
     note = models.TextField(_("why this candidate"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(default=timezone.now)
     # The candidate agreed to show their name and contacts to this employer; until then the

@@ -15,6 +15,7 @@ from mile.core.roles import Cap
 from mile.employers.access import is_contact_of, may_edit
 from mile.employers.models import (
     Employer,
+    NeedsAssessment,
     Offer,
     OfferLanguage,
     OfferSkill,
@@ -276,3 +277,128 @@ def proposal_share_identity(*, by: Any, proposal: Proposal) -> Proposal:
         proposal.identity_shared_at = timezone.now()
         proposal.save(update_fields=["identity_shared_at"])
     return proposal
+
+
+@transaction.atomic
+def offer_languages_save(*, by: Any, offer: Offer, formset: Any) -> None:
+    """Save the language requirements as edited in the form (added, changed, removed)."""
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    formset.instance = offer
+    formset.save()
+
+
+# --- Needs assessment --------------------------------------------------------------------------
+
+NEEDS_FIELDS = frozenset(
+    {"assessed_on", "planned_hires", "obstacles", "obstacles_other", "support", "support_other"}
+)
+
+
+@transaction.atomic
+def needs_assessment_save(
+    *,
+    by: Any,
+    employer: Employer,
+    assessment: NeedsAssessment | None = None,
+    fields: dict[str, Any],
+    occupations: list[Concept],
+    skills: list[Concept],
+) -> NeedsAssessment:
+    """Record what the company needs: a new assessment (the history is kept), or correct one."""
+    if not may_edit(by, employer):
+        raise PermissionDenied
+    if unknown := set(fields) - NEEDS_FIELDS:
+        raise TypeError(f"Not fields of a needs assessment: {sorted(unknown)}")
+    if assessment is None:
+        assessment = NeedsAssessment(employer=employer, recorded_by=by)
+    elif assessment.employer_id != employer.pk:
+        # An assessment is corrected only through its own company.
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    errors: dict[str, str] = {}
+    if any(c.kind not in (Kind.OCCUPATION, Kind.ISCO_GROUP) or c.obsolete for c in occupations):
+        errors["occupations"] = _("Choose current ESCO occupations.")
+    if any(c.kind != Kind.SKILL or c.obsolete for c in skills):
+        errors["skills"] = _("Choose current ESCO skills.")
+    if errors:
+        raise ValidationError(errors)
+    # The recorder is empty once their account is gone: the assessment stays correctable.
+    assessment.full_clean(exclude=["recorded_by"])
+    assessment.save()
+    assessment.occupations.set(occupations)
+    assessment.skills.set(skills)
+    return assessment
+
+
+@transaction.atomic
+def offer_requirements_set(
+    *,
+    by: Any,
+    offer: Offer,
+    skills: list[tuple[Concept, bool, str]] | None = None,
+    languages: list[tuple[str, str]] | None = None,
+) -> Offer:
+    """Replace the offer's skills, each (concept, essential, origin), and its languages, each
+    (ISO 639-1 code, minimum CEFR level); a list left as None keeps what the offer has."""
+    if not may_edit(by, offer.employer):
+        raise PermissionDenied
+    if skills is not None:
+        _offer_skills_replace(offer, skills)
+    if languages is not None:
+        _offer_languages_replace(offer, languages)
+    return offer
+
+
+def _offer_skills_replace(offer: Offer, skills: list[tuple[Concept, bool, str]]) -> None:
+    concepts = [concept for concept, _essential, _origin in skills]
+    wrong = sorted(
+        {c.uri for c in concepts if c.kind not in (Kind.SKILL, Kind.SKILL_GROUP) or c.obsolete}
+    )
+    if wrong:
+        raise ValidationError(
+            {
+                "skills": _("Only current ESCO skills can be added to an offer: %(uris)s.")
+                % {"uris": ", ".join(wrong)}
+            }
+        )
+    if len({c.pk for c in concepts}) != len(concepts):
+        raise ValidationError({"skills": _("List each skill once.")})
+    if any(origin not in OfferSkill.Origin.values for _c, _e, origin in skills):
+        raise ValidationError({"skills": _("Choose the origin of each skill from the list.")})
+    # Matching and candidates rely on an open offer's essential skills.
+    if offer.status == OfferStatus.OPEN and not any(essential for _c, essential, _o in skills):
+        raise ValidationError({"skills": _("An open offer keeps at least one essential skill.")})
+    offer.skills.exclude(skill__in=concepts).delete()
+    existing = {s.skill_id: s for s in offer.skills.all()}
+    for concept, essential, origin in skills:
+        kept = existing.get(concept.pk)
+        if kept is None:
+            OfferSkill.objects.create(
+                offer=offer, skill=concept, essential=essential, origin=origin
+            )
+        elif (kept.essential, kept.origin) != (essential, origin):
+            kept.essential, kept.origin = essential, origin
+            kept.save(update_fields=["essential", "origin"])
+
+
+def _offer_languages_replace(offer: Offer, languages: list[tuple[str, str]]) -> None:
+    from mile.core.languages import unknown_language_codes
+    from mile.participants.models import Cefr
+
+    codes = [code for code, _level in languages]
+    unknown = unknown_language_codes(codes)
+    if unknown:
+        raise ValidationError(
+            {"languages": _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"languages": _("List each language once.")})
+    if any(level not in Cefr.values for _code, level in languages):
+        raise ValidationError({"languages": _("Choose a CEFR level from A1 to C2.")})
+    offer.languages.exclude(language__in=codes).delete()
+    for code, level in languages:
+        OfferLanguage.objects.update_or_create(
+            offer=offer, language=code, defaults={"min_level": level}
+        )

@@ -53,5 +53,6 @@ def test_it_lets_each_demo_user_sign_in_with_the_printed_credentials() -> None:
             step["Location"], {"code": pyotp.TOTP(demo_totp_secret(person.email)).now()}
         )
         assert done.status_code == 302, person.email
-        assert client.get("/en/").status_code == 200, person.email
+        # An employer contact starts on their company's page (home → portal → employer).
+        assert client.get("/en/", follow=True).status_code == 200, person.email
         assert User.objects.get(email=person.email).memberships.exists()

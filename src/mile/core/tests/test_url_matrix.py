@@ -230,7 +230,8 @@ MATRIX: dict[str, Row] = {
         "get", _two_participants, _signed_in(200, **{OPU: 404, E: 404, S: 404, EV: 403, OP: 404})
     ),
     "set_language": Row("post", _none, _all(302), data=lambda w: {"language": "it", "next": "/"}),
-    "core:dashboard": Row("get", _none, _signed_in(200)),
+    # Employer contacts land on their company's portal.
+    "core:dashboard": Row("get", _none, _signed_in(200, **{E: 302})),
     "core:about": Row("get", _none, _all(200)),
     "programmes:programme_list": Row("get", _none, _signed_in(200)),
     "programmes:programme_detail": Row(

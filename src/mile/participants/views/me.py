@@ -52,6 +52,10 @@ def me(request: AuthenticatedHttpRequest) -> HttpResponse:
             "experience": participant.work_experience.select_related("occupation"),
             "changes": participant.status_changes.all(),
             "consents": current_consents(participant),
+            # Offers staff proposed the person for; the name goes to a company only if they agree.
+            "proposals": participant.proposals.select_related(
+                "offer__employer__organisation"
+            ).order_by("-proposed_at", "-pk"),
         },
     )
 
