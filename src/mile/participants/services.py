@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mile.core import permissions
 from mile.core.roles import Cap
@@ -426,9 +426,9 @@ _BEFORE = {
     ValidationPhase.CERTIFY: ValidationPhase.ASSESS,
 }
 _ORDER_ERRORS = {
-    ValidationPhase.DOCUMENT: _lazy("Identify the skill before documenting it."),
-    ValidationPhase.ASSESS: _lazy("Document the skill before assessing it."),
-    ValidationPhase.CERTIFY: _lazy("Assess the skill before certifying it."),
+    ValidationPhase.DOCUMENT: gettext_lazy("Identify the skill before documenting it."),
+    ValidationPhase.ASSESS: gettext_lazy("Document the skill before assessing it."),
+    ValidationPhase.CERTIFY: gettext_lazy("Assess the skill before certifying it."),
 }
 
 

@@ -638,3 +638,52 @@ def test_it_writes_errors_in_the_users_language(world: World, tmp_path: Path) ->
     assert invalid_date in page
     assert unknown_site in page
     assert line in described
+
+
+def test_it_counts_lines_as_the_spreadsheet_shows_them(world: World, tmp_path: Path) -> None:
+    rows = [
+        ["name", "country", "site", "", "mentors"],
+        ["Company 1", "IT", "Milan", "", "1"],
+        [None, None, None, None, None],  # a blank row is skipped, not renumbered
+        ["Company 2", "IT", "Milan", "", "perhaps", "stray"],
+    ]
+    response = upload(client_for(world, "coordinator"), world, write_xlsx(tmp_path, rows))
+    assert errors_of(response) == [
+        "Line 4, column E (mentors): Enter yes or no.",
+        "Line 4, column F: This cell is in a column without a name in line 1.",
+    ]
+
+
+def test_it_refuses_a_column_given_twice(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [["name", "country", "site", "Site"], ["A", "AT", "Milan", "Milan"]])
+    response = upload(client_for(world, "coordinator"), world, path)
+    assert errors_of(response) == ["Line 1, column D (site): The column is there twice."]
+
+
+def test_it_does_not_take_an_open_offer_back_to_draft(
+    world: World, tmp_path: Path, esco: Path
+) -> None:
+    offer = offer_of(_milan(world), title="Cook", created_by=world.users["coordinator"])
+    OfferSkill.objects.create(offer=offer, skill=Concept.objects.get(uri=SKILL + "cook"))
+    offer.move_to(OfferStatus.OPEN)
+    rows = [["employer", "title", "site", "status"], ["Officine Test", "Cook", "Milan", "draft"]]
+    response = upload(client_for(world, "coordinator"), world, write_csv(tmp_path, rows), "offers")
+    assert errors_of(response) == [
+        "Line 2, column D (status): An offer cannot go from Open to Draft."
+    ]
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+
+
+def test_it_refuses_files_beyond_the_limits(world: World, tmp_path: Path) -> None:
+    client = client_for(world, "coordinator")
+    rows = [["name", "country", "site"], *([f"Company {n}", "IT", "Milan"] for n in range(2001))]
+    response = upload(client, world, write_csv(tmp_path, rows, name="long.csv"))
+    assert response.status_code == 400
+    assert "The file has more than 2,000 lines of data" in response.content.decode()
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"name,country,site\n" + b"x" * (5 * 1024 * 1024))
+    response = upload(client, world, big)
+    assert response.status_code == 400
+    assert "The file is larger than 5 MB." in response.content.decode()
+    assert Employer.objects.count() == 0

@@ -155,7 +155,10 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if "template" in request.GET:
         return _template(request.GET["template"])
     if request.method != "POST":
-        return _upload_page(request, ImportForm(request.user))
+        # Pages about offers link here with ?kind=offers.
+        kind = request.GET.get("kind")
+        initial = {"kind": kind} if kind in ImportKind.values else {}
+        return _upload_page(request, ImportForm(request.user, initial=initial))
     form = ImportForm(request.user, request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form)
@@ -170,8 +173,8 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _upload_page(request, form)
     report = import_file(by=request.user, programme=programme, kind=kind, sheet=sheet, apply=False)
     token = None
-    # Only a valid file is kept, to be imported once confirmed.
-    if report.valid:
+    # Only a valid file with something to import is kept, until it is confirmed.
+    if report.valid and report.lines:
         path = store_upload(data, sheet.extension)
         token = upload_token(path=path, programme=programme, kind=kind, user=request.user)
     return _preview(request, report, programme=programme, token=token, name=upload.name)

@@ -11,9 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mile.core import permissions
@@ -36,9 +35,9 @@ from mile.programmes.models import Site
 PAGE_SIZE = 25
 # What the buttons say for each move, in the order they are shown.
 MOVE_LABELS: dict[str, Any] = {
-    OfferStatus.OPEN: _lazy("Publish"),
-    OfferStatus.FILLED: _lazy("Mark as filled"),
-    OfferStatus.CLOSED: _lazy("Close"),
+    OfferStatus.OPEN: gettext_lazy("Publish"),
+    OfferStatus.FILLED: gettext_lazy("Mark as filled"),
+    OfferStatus.CLOSED: gettext_lazy("Close"),
 }
 
 
