@@ -14,6 +14,7 @@ from mile.core import permissions
 from mile.core.roles import Cap
 from mile.employers.access import is_contact_of, may_edit
 from mile.employers.models import (
+    Decision,
     Employer,
     NeedsAssessment,
     Offer,
@@ -402,3 +403,28 @@ def _offer_languages_replace(offer: Offer, languages: list[tuple[str, str]]) -> 
         OfferLanguage.objects.update_or_create(
             offer=offer, language=code, defaults={"min_level": level}
         )
+
+
+# An answered proposal tells more than a pending one; an acceptance more than a decline.
+_DECISION_RANK: dict[str, int] = {Decision.PENDING: 0, Decision.DECLINED: 1, Decision.ACCEPTED: 2}
+
+
+def proposals_merge(survivor: Participant, duplicate: Participant) -> None:
+    """Move the duplicate's candidacies to the survivor (``participant_merge`` calls it).
+
+    Both proposed for the same offer: the further answer stays, and the name counts as shared
+    when the person agreed in either.
+    """
+    kept = {p.offer_id: p for p in Proposal.objects.filter(participant=survivor)}
+    for theirs in Proposal.objects.filter(participant=duplicate):
+        mine = kept.get(theirs.offer_id)
+        if mine is None:
+            theirs.participant = survivor
+            theirs.save(update_fields=["participant"])
+            continue
+        mine.identity_shared_at = mine.identity_shared_at or theirs.identity_shared_at
+        if _DECISION_RANK[theirs.decision] > _DECISION_RANK[mine.decision]:
+            mine.decision, mine.reason = theirs.decision, theirs.reason
+            mine.decided_at, mine.decided_by_id = theirs.decided_at, theirs.decided_by_id
+        theirs.delete()
+        mine.save()

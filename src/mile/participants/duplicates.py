@@ -218,6 +218,15 @@ RELATIONS: dict[str, Mover] = {
 }
 
 
+def register_relation(key: str, mover: Mover) -> None:
+    """Let a later app say how its records of a participant merge (from its ``ready``).
+
+    Apps that build on participants (employers, placements …) link to them; participants
+    does not import them, so each brings its own rule here.
+    """
+    RELATIONS[key] = mover
+
+
 def _merge_preferred_occupations(survivor: Participant, duplicate: Participant) -> None:
     survivor.preferred_occupations.add(*duplicate.preferred_occupations.all())
 

@@ -745,3 +745,29 @@ def test_it_renders_the_candidate_pages_in_every_language(
         response = client_for(world, persona).get(url)
         assert response.status_code == 200, url
         assert f'<html lang="{language}"' in response.content.decode(), url
+
+
+def test_it_moves_candidacies_when_two_records_of_one_person_merge(world: World) -> None:
+    from mile.participants.duplicates import participant_merge
+
+    offer = offer_of(employer_in(world.other_site, world.employer), status=OfferStatus.OPEN)
+    other_offer = offer_of(employer_in(world.other_site, world.employer), status=OfferStatus.OPEN)
+    survivor = consenting(participant_in(world.other_site))
+    duplicate = consenting(participant_in(world.other_site))
+    pending = proposal_for(offer, survivor)
+    answered = proposal_for(
+        offer, duplicate, decision=Decision.ACCEPTED, reason="Trial day went well."
+    )
+    answered.identity_shared_at = answered.proposed_at
+    answered.save()
+    moved = proposal_for(other_offer, duplicate)
+
+    participant_merge(by=world.users["coordinator"], survivor=survivor, duplicate=duplicate)
+
+    pending.refresh_from_db()
+    moved.refresh_from_db()
+    # The same offer twice: one candidacy stays, with the further answer and the shared name.
+    assert Proposal.objects.filter(offer=offer).count() == 1
+    assert pending.decision == Decision.ACCEPTED
+    assert pending.identity_shared_at is not None
+    assert moved.participant == survivor
