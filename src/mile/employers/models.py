@@ -159,15 +159,9 @@ def _coordinates_clean(obj: Any, errors: dict[str, Any]) -> None:
         )
 
 
-class Workplace(models.Model):
-    """A site or address of the company (head office, a hotel, a warehouse …)."""
+class Located(models.Model):
+    """Optional coordinates of a place, for distances in matching (both or neither)."""
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="workplaces")
-    name = models.CharField(_("name"), max_length=120)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=120)
-    country = CountryField(_("country"))
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -186,6 +180,20 @@ class Workplace(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+
+class Workplace(Located):
+    """A site or address of the company (head office, a hotel, a warehouse …)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="workplaces")
+    name = models.CharField(_("name"), max_length=120)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=120)
+    country = CountryField(_("country"))
+
+    class Meta(Located.Meta):
         ordering = ["name", "pk"]
         verbose_name = _("workplace")
         verbose_name_plural = _("workplaces")
@@ -377,7 +385,7 @@ class OfferQuerySet(models.QuerySet["Offer"]):
         return self.filter(_employer_scope(user, prefix="employer__"))
 
 
-class Offer(models.Model):
+class Offer(Located):
     """A work placement or a job a company offers to the programme's participants."""
 
     employer = models.ForeignKey(
@@ -403,22 +411,6 @@ class Offer(models.Model):
         verbose_name=_("programme site"),
     )
     address = models.CharField(_("address of the workplace"), max_length=250, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     remote_possible = models.BooleanField(_("remote work possible"), default=False)
     hours_per_week = models.PositiveSmallIntegerField(
         _("hours per week"),
@@ -462,7 +454,7 @@ class Offer(models.Model):
 
     objects = OfferQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Located.Meta):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
