@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "mile.taxonomy",
     "mile.participants",
     "mile.employers",
+    "mile.activities",
 ]
 
 MIDDLEWARE = [

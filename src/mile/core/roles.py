@@ -40,10 +40,14 @@ class Cap(StrEnum):
     VIEW_EMPLOYERS = "view_employers"  # employers' profiles, needs, engagement and offers
     MANAGE_EMPLOYERS = "manage_employers"  # record them, propose candidates
     MANAGE_OWN_EMPLOYER = "manage_own_employer"  # an employer contact keeps their own company
+    VIEW_ACTIVITIES = "view_activities"  # courses, visits, groups, events: no personal data
+    MANAGE_ACTIVITIES = "manage_activities"  # run them: enrolments, attendance, members
     USE_API = "use_api"
 
 
-_EVERYONE = frozenset({Cap.VIEW_PROGRAMME, Cap.VIEW_OWN_ORGANISATION, Cap.USE_API})
+_EVERYONE = frozenset(
+    {Cap.VIEW_PROGRAMME, Cap.VIEW_OWN_ORGANISATION, Cap.USE_API, Cap.VIEW_ACTIVITIES}
+)
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset(Cap),
@@ -58,6 +62,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         Cap.MANAGE_PARTICIPANTS,
         Cap.VIEW_EMPLOYERS,
         Cap.MANAGE_EMPLOYERS,
+        Cap.MANAGE_ACTIVITIES,
     },
     # Sees the candidates proposed to the company, once they consent: personal data.
     Role.EMPLOYER_CONTACT: _EVERYONE | {Cap.VIEW_PERSONAL_DATA, Cap.MANAGE_OWN_EMPLOYER},

@@ -1,0 +1,5 @@
+"""Routes of counts (owned by its views module)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
