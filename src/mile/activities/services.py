@@ -84,7 +84,9 @@ def enrolment_add(
             raise ValidationError(_("The person takes part in another programme."))
         if not Participant.objects.for_user(by).filter(pk=participant.pk).exists():
             raise PermissionDenied
-        enrolment.language = enrolment.language or "en"
+        # Certificates come in the person's own language when they have an account.
+        if "language" not in fields and participant.user is not None:
+            enrolment.language = participant.user.language
     enrolment.full_clean(exclude=["course"])
     if _duplicate(course, enrolment):
         raise ValidationError(_("This person is already registered for the course."))
