@@ -176,11 +176,19 @@ class Attendee(models.Model):
             return self.participant.full_name  # type: ignore[union-attr]
         if self.user_id:
             return str(self.user)
-        return self.full_name
+        if self.full_name:
+            return self.full_name
+        return str(self.organisation or self.organisation_name)
+
+    # Working groups count organisations as members even without a named person.
+    organisation_may_stand_alone = False
 
     def clean(self) -> None:
         identities = [bool(self.participant_id), bool(self.user_id), bool(self.full_name.strip())]
-        if sum(identities) != 1:
+        organisation_only = self.organisation_may_stand_alone and (
+            self.organisation_id or self.organisation_name.strip()
+        )
+        if sum(identities) > 1 or (not any(identities) and not organisation_only):
             raise ValidationError(
                 _("Choose a participant, a user, or give the name of someone from outside.")
             )
@@ -628,6 +636,8 @@ class WorkingGroup(models.Model):
 
 class GroupMember(Attendee):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    organisation_may_stand_alone = True
+
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 

@@ -338,6 +338,11 @@ SPECTACULAR_SETTINGS = {
         "EmployerStatusEnum": "mile.employers.models.EmployerStatus",
         "OfferStatusEnum": "mile.employers.models.OfferStatus",
         "OfferSkillOriginEnum": "mile.employers.models.OfferSkill.Origin",
+        "OfferKindEnum": "mile.employers.models.OfferKind",
+        "CourseLevelEnum": "mile.activities.models.Level",
+        "CourseStatusEnum": "mile.activities.models.CourseStatus",
+        "EventKindEnum": "mile.activities.models.EventKind",
+        "AudienceEnum": "mile.activities.models.Audience",
     },
 }
 

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from mile.accounts.api import me
+from mile.activities.api import CourseViewSet, EventViewSet, SessionViewSet, WorkingGroupViewSet
 from mile.core import views as core_views
 from mile.employers.api import EmployerViewSet, OfferViewSet
 from mile.participants.api import ParticipantViewSet
@@ -26,6 +27,10 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("participants", ParticipantViewSet, basename="participant")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("offers", OfferViewSet, basename="offer")
+router.register("courses", CourseViewSet, basename="course")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("working-groups", WorkingGroupViewSet, basename="working-group")
+router.register("events", EventViewSet, basename="event")
 
 api_v1 = [path("me/", me, name="me"), *router.urls]
 

@@ -34,6 +34,7 @@ _NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
     (_("Offers"), "employers:offer_list", (Cap.VIEW_EMPLOYERS,)),
     (_("My company"), "employers:portal", (Cap.MANAGE_OWN_EMPLOYER,)),
     (_("Candidates"), "employers:candidate_list", (Cap.MANAGE_OWN_EMPLOYER,)),
+    (_("Activities"), "activities:calendar_month", (Cap.VIEW_ACTIVITIES,)),
     (_("People"), "accounts:member_list", (Cap.VIEW_MEMBERS,)),
     (_("Invitations"), "accounts:invitation_list", (Cap.INVITE_USERS,)),
     (_("ESCO"), "taxonomy:search", ()),
@@ -58,11 +59,16 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             if name in _ONLY_FOR_ROLE and _ONLY_FOR_ROLE[name] not in roles:
                 continue
             if not caps or any(permissions.can(user, cap) for cap in caps):
-                nav.append(NavItem(str(label), reverse(name), current == name))
+                # Every activities page (courses, visits, groups, events) lights "Activities".
+                active = current == name or (
+                    name.startswith("activities:") and current.startswith("activities:")
+                )
+                nav.append(NavItem(str(label), reverse(name), active))
     return {
         "nav_items": nav,
         "interface_languages": settings.LANGUAGES,
         "text_direction": "rtl" if get_language_bidi() else "ltr",
         "current_language": get_language(),
         "can_use_api": user.is_authenticated and permissions.can(user, Cap.USE_API),
+        "sees_indicators": user.is_authenticated and permissions.can(user, Cap.VIEW_INDICATORS),
     }

@@ -118,4 +118,7 @@ def load_demo() -> list[Credential]:
     from mile.demo.employers import load_employers
 
     load_employers()
+    from mile.demo.activities import load_activities
+
+    load_activities()
     return credentials

@@ -187,3 +187,15 @@ def test_it_moves_enrolments_when_two_records_of_one_person_merge(world: World) 
     assert mine.attendance.get().present
     moved.refresh_from_db()
     assert moved.participant == survivor
+
+
+def test_it_takes_back_someone_who_withdrew(world: World) -> None:
+    person = participant_in(world.site)
+    course = course_in(world.site)
+    coordinator = world.users["coordinator"]
+    first = services.enrolment_add(by=coordinator, course=course, fields={"participant": person})
+    services.enrolment_withdraw(by=coordinator, enrolment=first)
+    again = services.enrolment_add(by=coordinator, course=course, fields={"participant": person})
+    assert again.pk == first.pk
+    assert again.status == EnrolmentStatus.ENROLLED
+    assert ServiceRecord.objects.get(participant=person).outcome == ServiceRecord.Outcome.ONGOING

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mile.accounts.forms import AcceptInvitationForm
+from mile.activities.views.attendance import own_courses
 from mile.core.http import AuthenticatedHttpRequest
 from mile.participants import accounts, services
 from mile.participants.access import get_participant_for_user
@@ -51,6 +52,8 @@ def me(request: AuthenticatedHttpRequest) -> HttpResponse:
             "education": participant.education.all(),
             "experience": participant.work_experience.select_related("occupation"),
             "changes": participant.status_changes.all(),
+            # Their courses: attendance, certificate and survey (activities/views/attendance.py).
+            "courses": own_courses(request.user, participant),
             "consents": current_consents(participant),
             # Offers staff proposed the person for; the name goes to a company only if they agree.
             "proposals": participant.proposals.select_related(
