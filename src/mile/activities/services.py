@@ -232,13 +232,24 @@ def _pathway_sync(enrolment: Enrolment, *, by: Any) -> None:
         )
     record.started_on = started
     record.hours = attended_hours(enrolment)
+    last = sessions[-1] if sessions else None
+    # The course is over once its last session has ended and its roll-call is taken.
+    over = last is not None and last.ends_at <= timezone.now() and last.attendance.exists()
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         record.outcome = ServiceRecord.Outcome.INTERRUPTED
     elif enrolment.completed_at:
         record.outcome = ServiceRecord.Outcome.COMPLETED
-        record.ended_on = sessions[-1].starts_at.date() if sessions else None
+    elif over:
+        # Below the completion rule when the course ended: stopped short, or never came.
+        record.outcome = (
+            ServiceRecord.Outcome.INTERRUPTED
+            if record.hours
+            else ServiceRecord.Outcome.NOT_ATTENDED
+        )
     else:
         record.outcome = ServiceRecord.Outcome.ONGOING
+    # The service ends with the course, not with a date still to come.
+    record.ended_on = last.starts_at.date() if over and last is not None else None
     record.save()
     if enrolment.service_record_id != record.pk:
         enrolment.service_record = record

@@ -199,3 +199,23 @@ def test_it_takes_back_someone_who_withdrew(world: World) -> None:
     assert again.pk == first.pk
     assert again.status == EnrolmentStatus.ENROLLED
     assert ServiceRecord.objects.get(participant=person).outcome == ServiceRecord.Outcome.ONGOING
+
+
+def test_it_closes_the_pathway_record_of_those_below_the_rule_when_the_course_ends(
+    world: World,
+) -> None:
+    course = course_in(world.site, completion_attendance=80)
+    sessions = sessions_of(course, 2, first=_past(14))
+    coordinator = world.users["coordinator"]
+    some, none = participant_in(world.site), participant_in(world.site)
+    came = services.enrolment_add(by=coordinator, course=course, fields={"participant": some})
+    services.enrolment_add(by=coordinator, course=course, fields={"participant": none})
+    services.attendance_record(by=coordinator, session=sessions[0], present={came.pk})
+    assert ServiceRecord.objects.get(participant=some).outcome == ServiceRecord.Outcome.ONGOING
+    services.attendance_record(by=coordinator, session=sessions[1], present=set())
+    record = ServiceRecord.objects.get(participant=some)
+    assert record.outcome == ServiceRecord.Outcome.INTERRUPTED  # 1 of 2 = 50 %
+    assert record.ended_on == sessions[1].starts_at.date()
+    assert ServiceRecord.objects.get(participant=none).outcome == (
+        ServiceRecord.Outcome.NOT_ATTENDED
+    )

@@ -39,6 +39,19 @@ def test_it_has_no_untranslated_or_fuzzy_entry(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
+def test_it_has_every_plural_form_the_language_counts(language: str) -> None:
+    """French counts 0, 1 / millions / the rest: a missing form shows English for "5 places"."""
+    po = catalogue(language)
+    forms = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))  # type: ignore[union-attr]
+    short = [
+        e.msgid
+        for e in po
+        if e.msgid_plural and not e.obsolete and sorted(e.msgstr_plural) != list(range(forms))
+    ]
+    assert not short, f"{language}: fewer than {forms} plural forms in {short[:5]}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_it_keeps_every_placeholder_in_translations(language: str) -> None:
     for entry in catalogue(language):
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
