@@ -616,7 +616,7 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
     # The encrypted bytes; the path holds no name of the person.
-    file = models.FileField(upload_to="documents/%Y/%m/", max_length=200)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=200)
     # The text read from the file, for suggesting skills; encrypted like the file.
     text = EncryptedTextField(blank=True, null=True)
     description = models.CharField(_("description"), max_length=200, blank=True)

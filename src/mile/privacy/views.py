@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -43,6 +45,20 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(entries.order_by("-timestamp", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for entry in page:
+        entry.fields_seen = _field_names(entry)
     # A search typed with htmx on re-renders the results only; same checks, same scope.
     template = "privacy/audit_log.html#results" if request.htmx else "privacy/audit_log.html"
     return render(request, template, {"form": form, "page": page})
+
+
+def _field_names(entry: Any) -> list[str]:
+    """The fields a view showed, by their names in the reader's language ("file" → "Datei")."""
+    model = entry.content_type.model_class()
+    names = []
+    for name in (entry.additional_data or {}).get("fields", []):
+        try:
+            names.append(str(model._meta.get_field(name).verbose_name) if model else name)
+        except FieldDoesNotExist:
+            names.append(name)
+    return names

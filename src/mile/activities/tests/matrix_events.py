@@ -91,7 +91,7 @@ ROWS: dict[str, Row] = {
     # Registration online: open to anyone, signed in or not.
     "activities:event_register": Row("get", _public, _all(200)),
     # Without having registered, the thank-you page sends back to the form.
-    "activities:event_register_done": Row("get", _public, _all(302)),
+    "activities:event_register_done": Row("get", _public, _all(200)),
     "activities:calendar_month": Row("get", _none, _signed_in(200)),
     "activities:calendar_download": Row("get", _none, _signed_in(200)),
     # The token stands for signing in: calendar apps read the feed anonymously.

@@ -47,7 +47,9 @@ def _meeting(world: World) -> dict[str, Any]:
     from mile.activities.models import GroupMeeting
 
     pk = _group(world)["pk"]
-    meeting = GroupMeeting.objects.create(group_id=pk, starts_at=timezone.now(), agenda="Survey")
+    meeting = GroupMeeting.objects.create(
+        group_id=pk, starts_at=timezone.now(), agenda="1. Mentoring scheme 2. Next steps"
+    )
     return {"pk": pk, "meeting": meeting.pk}
 
 

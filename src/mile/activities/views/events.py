@@ -388,6 +388,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def event_register_done(request: HttpRequest, pk: int) -> HttpResponse:
     event = _public_event(pk)
+    # Without a registration just made here, the page to register is what there is to see.
     if request.session.get(REGISTERED) != event.pk:
-        return redirect("activities:event_register", pk=event.pk)
+        return event_register(request, pk)
     return render(request, "activities/event_register_done.html", {"event": event})

@@ -72,15 +72,18 @@ class _Text(HTMLParser):
         self.texts: list[str] = []
         self._skip = 0
 
+    # Codes typed as they are (an import's "open", "de:B1") are not interface text.
+    SKIPPED = frozenset({"script", "style", "code"})
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
+        if tag in self.SKIPPED:
             self._skip += 1
         for name, value in attrs:
             if name in {"aria-label", "title", "placeholder"} and value:
                 self.texts.append(value.strip())
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
+        if tag in self.SKIPPED:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
