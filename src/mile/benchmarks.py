@@ -103,5 +103,10 @@ def participants(argv: list[str]) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["participants"]:
         return participants(argv[1:])
+    if argv[:1] == ["matching"]:
+        from mile.matching.bench import main as matching
+
+        return matching(argv[1:])
     print("usage: mile bench participants [--participants N] [--backends sqlite,postgresql]")
+    print("       mile bench matching [--people N] [--offers N] [--planted N] [--seed N]")
     return 2
