@@ -186,8 +186,11 @@ def main(argv: list[str]) -> int:
     # A cohort: 10,000 people, 2,000 offers with 5,000 places, each person's best 50 offers.
     cohort = min(10_000, args.people)
     offer_count = min(2_000, args.offers)
-    places = np.array([o.places for o in offers[:offer_count]])
-    places = np.maximum(1, np.round(places * 5_000 / places.sum())).astype(int)
+    # One place each, the rest spread in proportion to the offers' own places: 5,000 in all.
+    places = np.ones(offer_count, dtype=int)
+    share = np.array([o.places for o in offers[:offer_count]], dtype=float)
+    extra = world.np.choice(offer_count, 5_000 - offer_count, p=share / share.sum())
+    np.add.at(places, extra, 1)
     sub = Index(offers[:offer_count], people[:cohort], graph=world.graph)
     top, scores = sub.top_k_per_person(50)
     rows = np.repeat(np.arange(cohort), top.shape[1])
