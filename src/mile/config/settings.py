@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "mile.participants",
     "mile.employers",
     "mile.activities",
+    "mile.placements",
 ]
 
 MIDDLEWARE = [

@@ -625,7 +625,8 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
             return self.all()
         # Staff see the proposals of the participants they follow.
         staff = Q(participant__in=Participant.objects.for_user(user))
-        # Employer contacts see the candidates proposed to their own company.
+        # Employer contacts see the candidates proposed to their own company, until the
+        # candidate declines: a declined offer stops sharing their profile with it.
         contacts = Q(pk__in=[])
         for programme_id, organisation_id in user.memberships.filter(
             is_active=True, role=Role.EMPLOYER_CONTACT
@@ -637,6 +638,7 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
                 )
         # A participant sees the proposals made for them, to agree to share their name.
         own = Q(participant__user=user)
+        contacts &= ~Q(participant_answer=Decision.DECLINED)
         return self.filter(staff | contacts | own)
 
 
@@ -670,6 +672,31 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The person's own answer, given on their page or recorded by the staff who follow them.
+    participant_answer = models.CharField(
+        _("candidate's answer"), max_length=8, choices=Decision.choices, default=Decision.PENDING
+    )
+    participant_reason = models.TextField(_("candidate's reason"), blank=True)
+    participant_answered_at = models.DateTimeField(null=True, blank=True)
+    participant_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The fit when the person was proposed, and why (matching's reason codes, rendered in
+    # the reader's language); empty for a proposal made by hand.
+    score = models.FloatField(_("fit"), null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    # The candidacy as a step of the person's pathway.
+    service_record = models.OneToOneField(
+        "participants.ServiceRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
     )
 
     objects = ProposalQuerySet.as_manager()
@@ -706,3 +733,33 @@ class Proposal(models.Model):
         self.decided_at = timezone.now()
         self.decided_by = by
         self.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
+
+    def answer(self, *, by: Any, decision: str, reason: str) -> None:
+        """The candidate's answer; a decline needs a reason, and an answer is given once."""
+        if self.participant_answer != Decision.PENDING:
+            raise ValidationError(_("The candidate has already answered."))
+        if decision not in (Decision.ACCEPTED, Decision.DECLINED):
+            raise ValidationError({"decision": _("Accept or decline the offer.")})
+        if decision == Decision.DECLINED and not reason.strip():
+            raise ValidationError({"reason": _("Say why the offer is declined.")})
+        self.participant_answer = decision
+        self.participant_reason = reason.strip()
+        self.participant_answered_at = timezone.now()
+        self.participant_answered_by = by
+        self.save(
+            update_fields=[
+                "participant_answer",
+                "participant_reason",
+                "participant_answered_at",
+                "participant_answered_by",
+            ]
+        )
+
+    @property
+    def accepted_by_both(self) -> bool:
+        return self.decision == self.participant_answer == Decision.ACCEPTED
+
+    @property
+    def declined(self) -> bool:
+        """Declined by either side: the pair is never proposed again."""
+        return Decision.DECLINED in (self.decision, self.participant_answer)

@@ -24,7 +24,7 @@ from mile.employers.models import (
     Proposal,
 )
 from mile.participants.consent import has_consent
-from mile.participants.models import Participant, Purpose
+from mile.participants.models import Participant, Purpose, ServiceRecord, ServiceType
 from mile.programmes.models import Involvement, Organisation, OrganisationType, Relation
 from mile.taxonomy.models import Concept, Kind, OccupationSkill
 from mile.taxonomy.models import Relation as SkillRelation
@@ -237,8 +237,21 @@ def offer_skills_accept(
 
 
 @transaction.atomic
-def proposal_create(*, by: Any, offer: Offer, participant: Participant, note: str = "") -> Proposal:
-    """Propose a person to the employer; only with their consent to share their profile."""
+def proposal_create(
+    *,
+    by: Any,
+    offer: Offer,
+    participant: Participant,
+    note: str = "",
+    score: float | None = None,
+    reasons: list[Any] | None = None,
+) -> Proposal:
+    """Propose a person to the employer; only with their consent to share their profile.
+
+    ``score`` and ``reasons`` keep matching's fit and explanation when the proposal comes from
+    it. The candidacy becomes a job-guidance step of the person's pathway, ongoing until both
+    sides have answered.
+    """
     _require_manage(by, offer.employer.programme_id)
     if not Participant.objects.for_user(by).filter(pk=participant.pk).exists():
         raise PermissionDenied
@@ -250,17 +263,80 @@ def proposal_create(*, by: Any, offer: Offer, participant: Participant, note: st
         raise ValidationError(_("The person has not agreed to share their profile with employers."))
     if Proposal.objects.filter(offer=offer, participant=participant).exists():
         raise ValidationError(_("This person has already been proposed for this offer."))
+    record = ServiceRecord.objects.create(
+        participant=participant,
+        service_type=ServiceType.JOB_GUIDANCE,
+        title=_candidacy_title(offer),
+        started_on=timezone.localdate(),
+        outcome=ServiceRecord.Outcome.ONGOING,
+        provider=None,
+        recorded_by=by,
+    )
     return Proposal.objects.create(
-        offer=offer, participant=participant, note=note.strip(), proposed_by=by
+        offer=offer,
+        participant=participant,
+        note=note.strip(),
+        proposed_by=by,
+        score=score,
+        reasons=reasons or [],
+        service_record=record,
     )
 
 
+def _candidacy_title(offer: Offer) -> str:
+    # Names, not words: the title reads the same in every language.
+    return f"{offer.title} · {offer.employer.organisation.name}"[:200]
+
+
+def _candidacy_sync(proposal: Proposal) -> None:
+    """The pathway step ends when either side declines, or when both have accepted."""
+    record = proposal.service_record
+    if record is None:
+        return
+    answers = (proposal.decision, proposal.participant_answer)
+    if Decision.DECLINED in answers or answers == (Decision.ACCEPTED, Decision.ACCEPTED):
+        record.outcome = ServiceRecord.Outcome.COMPLETED
+        record.ended_on = timezone.localdate()
+    else:
+        record.outcome = ServiceRecord.Outcome.ONGOING
+        record.ended_on = None
+    record.save(update_fields=["outcome", "ended_on"])
+
+
+@transaction.atomic
 def proposal_decide(*, by: Any, proposal: Proposal, decision: str, reason: str) -> Proposal:
     """The employer accepts or declines the candidate, with a reason."""
     if not is_contact_of(by, proposal.offer.employer):
         raise PermissionDenied
     proposal.decide(by=by, decision=decision, reason=reason)
+    _candidacy_sync(proposal)
     return proposal
+
+
+@transaction.atomic
+def proposal_answer(
+    *, by: Any, proposal: Proposal, decision: str, reason: str, share_identity: bool = False
+) -> Proposal:
+    """The candidate accepts or declines the offer, with a reason for a decline.
+
+    Given by the person on their own page, or recorded by staff who follow them (many
+    participants have no account). Accepting may also share their name with the employer.
+    """
+    _require_own_or_staff(by, proposal.participant)
+    proposal.answer(by=by, decision=decision, reason=reason)
+    if share_identity and decision == Decision.ACCEPTED and proposal.identity_shared_at is None:
+        proposal.identity_shared_at = timezone.now()
+        proposal.save(update_fields=["identity_shared_at"])
+    _candidacy_sync(proposal)
+    return proposal
+
+
+def _require_own_or_staff(by: Any, person: Participant) -> None:
+    own = person.user_id is not None and person.user_id == getattr(by, "pk", None)
+    if not own:
+        _require_manage(by, person.programme_id)
+        if not Participant.objects.for_user(by).filter(pk=person.pk).exists():
+            raise PermissionDenied
 
 
 def proposal_share_identity(*, by: Any, proposal: Proposal) -> Proposal:
@@ -268,12 +344,7 @@ def proposal_share_identity(*, by: Any, proposal: Proposal) -> Proposal:
 
     Given by the person on their own page, or recorded by staff who follow them.
     """
-    person = proposal.participant
-    own = person.user_id is not None and person.user_id == getattr(by, "pk", None)
-    if not own:
-        _require_manage(by, person.programme_id)
-        if not Participant.objects.for_user(by).filter(pk=person.pk).exists():
-            raise PermissionDenied
+    _require_own_or_staff(by, proposal.participant)
     if proposal.identity_shared_at is None:
         proposal.identity_shared_at = timezone.now()
         proposal.save(update_fields=["identity_shared_at"])
@@ -418,6 +489,10 @@ def proposals_merge(survivor: Participant, duplicate: Participant) -> None:
     kept = {p.offer_id: p for p in Proposal.objects.filter(participant=survivor)}
     for theirs in Proposal.objects.filter(participant=duplicate):
         mine = kept.get(theirs.offer_id)
+        # A placement hangs from its proposal: the one that has it is the one kept.
+        if mine is not None and _has_placement(theirs) and not _has_placement(mine):
+            mine.delete()
+            mine = None
         if mine is None:
             theirs.participant = survivor
             theirs.save(update_fields=["participant"])
@@ -426,5 +501,15 @@ def proposals_merge(survivor: Participant, duplicate: Participant) -> None:
         if _DECISION_RANK[theirs.decision] > _DECISION_RANK[mine.decision]:
             mine.decision, mine.reason = theirs.decision, theirs.reason
             mine.decided_at, mine.decided_by_id = theirs.decided_at, theirs.decided_by_id
+        if _DECISION_RANK[theirs.participant_answer] > _DECISION_RANK[mine.participant_answer]:
+            mine.participant_answer = theirs.participant_answer
+            mine.participant_reason = theirs.participant_reason
+            mine.participant_answered_at = theirs.participant_answered_at
+            mine.participant_answered_by_id = theirs.participant_answered_by_id
         theirs.delete()
         mine.save()
+
+
+def _has_placement(proposal: Proposal) -> bool:
+    # The placements app builds on this one: its reverse accessor, without importing it.
+    return getattr(proposal, "placement", None) is not None
