@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("", include("mile.participants.urls")),
     path("", include("mile.employers.urls")),
     path("", include("mile.activities.urls")),
+    path("", include("mile.placements.urls")),
     path("api/docs/", api_docs, name="api_docs"),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,9 @@ _NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
     (_("Offers"), "employers:offer_list", (Cap.VIEW_EMPLOYERS,)),
     (_("My company"), "employers:portal", (Cap.MANAGE_OWN_EMPLOYER,)),
     (_("Candidates"), "employers:candidate_list", (Cap.MANAGE_OWN_EMPLOYER,)),
+    (_("Matching"), "placements:run_list", (Cap.MANAGE_EMPLOYERS,)),
+    (_("Placements"), "placements:placement_list", (Cap.MANAGE_PARTICIPANTS,)),
+    (_("Placement outcomes"), "placements:outcomes", (Cap.VIEW_INDICATORS,)),
     (_("Activities"), "activities:calendar_month", (Cap.VIEW_ACTIVITIES,)),
     (_("People"), "accounts:member_list", (Cap.VIEW_MEMBERS,)),
     (_("Invitations"), "accounts:invitation_list", (Cap.INVITE_USERS,)),
@@ -45,7 +48,24 @@ _NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
 _ONLY_FOR_ROLE: dict[str, str] = {
     "employers:portal": Role.EMPLOYER_CONTACT,
     "employers:candidate_list": Role.EMPLOYER_CONTACT,
+    # Staff reach the outcomes from the placements' tabs; evaluators read only the rates.
+    "placements:outcomes": Role.EVALUATOR,
 }
+
+
+# Pages that light a menu entry other than their own: every activities page lights
+# "Activities", follow-ups and outcomes light "Placements", a run lights "Matching".
+_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("activities:", "activities:calendar_month"),
+    ("placements:placement", "placements:placement_list"),
+    ("placements:follow_up", "placements:placement_list"),
+    ("placements:outcomes", "placements:placement_list"),
+    ("placements:", "placements:run_list"),
+)
+
+
+def _section(view_name: str) -> str:
+    return next((entry for prefix, entry in _SECTIONS if view_name.startswith(prefix)), "")
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -60,9 +80,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 continue
             if not caps or any(permissions.can(user, cap) for cap in caps):
                 # Every activities page (courses, visits, groups, events) lights "Activities".
-                active = current == name or (
-                    name.startswith("activities:") and current.startswith("activities:")
-                )
+                active = current == name or _section(current) == name
                 nav.append(NavItem(str(label), reverse(name), active))
     return {
         "nav_items": nav,

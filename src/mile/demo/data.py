@@ -317,6 +317,13 @@ PEOPLE = [
         (("mile", "alpenblick", Role.EMPLOYER_CONTACT, "Innsbruck"),),
     ),
     Person(
+        _email("employer.milan"),
+        "Giulia Brambilla",
+        "it",
+        False,
+        (("mile", "brambilla", Role.EMPLOYER_CONTACT, "Milan"),),
+    ),
+    Person(
         _email("stakeholder"),
         "Stella Stakeholder",
         "en",

@@ -25,6 +25,7 @@ from mile.core import permissions
 from mile.core.roles import Cap
 
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
+DUE_AHEAD = dt.timedelta(weeks=6)
 
 
 class Method(models.TextChoices):
@@ -319,9 +320,13 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.filter(placement__in=Placement.objects.for_user(user))
 
     def due(self, on: dt.date | None = None) -> FollowUpQuerySet:
-        """Not yet done, and due within the next two weeks or overdue."""
+        """Not yet done, and overdue or due within ``DUE_AHEAD``.
+
+        Six weeks ahead: a joint check-in needs a date that suits the employer, the person and
+        the tutor, so the first one is on the list from the day the placement starts.
+        """
         day = on or timezone.localdate()
-        return self.filter(done_on__isnull=True, due_on__lte=day + dt.timedelta(days=14))
+        return self.filter(done_on__isnull=True, due_on__lte=day + DUE_AHEAD)
 
 
 class FollowUp(models.Model):
