@@ -344,6 +344,11 @@ SPECTACULAR_SETTINGS = {
         "CourseStatusEnum": "mile.activities.models.CourseStatus",
         "EventKindEnum": "mile.activities.models.EventKind",
         "AudienceEnum": "mile.activities.models.Audience",
+        "PlacementStatusEnum": "mile.placements.models.PlacementStatus",
+        # The services' outcome keeps its name beside the follow-ups' one.
+        "OutcomeEnum": "mile.participants.models.ServiceRecord.Outcome",
+        "FollowUpOutcomeEnum": "mile.placements.models.Outcome",
+        "LeftReasonEnum": "mile.placements.models.LeftReason",
     },
 }
 

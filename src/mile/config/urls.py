@@ -12,6 +12,7 @@ from mile.activities.api import CourseViewSet, EventViewSet, SessionViewSet, Wor
 from mile.core import views as core_views
 from mile.employers.api import EmployerViewSet, OfferViewSet
 from mile.participants.api import ParticipantViewSet
+from mile.placements.api import MatchViewSet, PlacementViewSet
 from mile.programmes.api import OrganisationViewSet, ProgrammeViewSet, SiteViewSet
 
 # Swagger UI sets inline styles on its widgets; the page loads no script from elsewhere.
@@ -31,6 +32,8 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("events", EventViewSet, basename="event")
+router.register("matches", MatchViewSet, basename="match")
+router.register("placements", PlacementViewSet, basename="placement")
 
 api_v1 = [path("me/", me, name="me"), *router.urls]
 

@@ -34,7 +34,6 @@ _NAV: list[tuple[Any, str, tuple[Cap, ...]]] = [
     (_("Offers"), "employers:offer_list", (Cap.VIEW_EMPLOYERS,)),
     (_("My company"), "employers:portal", (Cap.MANAGE_OWN_EMPLOYER,)),
     (_("Candidates"), "employers:candidate_list", (Cap.MANAGE_OWN_EMPLOYER,)),
-    (_("Matching"), "placements:run_list", (Cap.MANAGE_EMPLOYERS,)),
     (_("Placements"), "placements:placement_list", (Cap.MANAGE_PARTICIPANTS,)),
     (_("Placement outcomes"), "placements:outcomes", (Cap.VIEW_INDICATORS,)),
     (_("Activities"), "activities:calendar_month", (Cap.VIEW_ACTIVITIES,)),
@@ -54,13 +53,10 @@ _ONLY_FOR_ROLE: dict[str, str] = {
 
 
 # Pages that light a menu entry other than their own: every activities page lights
-# "Activities", follow-ups and outcomes light "Placements", a run lights "Matching".
+# "Activities", every placements page (matching, follow-ups, outcomes) lights "Placements".
 _SECTIONS: tuple[tuple[str, str], ...] = (
     ("activities:", "activities:calendar_month"),
-    ("placements:placement", "placements:placement_list"),
-    ("placements:follow_up", "placements:placement_list"),
-    ("placements:outcomes", "placements:placement_list"),
-    ("placements:", "placements:run_list"),
+    ("placements:", "placements:placement_list"),
 )
 
 

@@ -121,4 +121,7 @@ def load_demo() -> list[Credential]:
     from mile.demo.activities import load_activities
 
     load_activities()
+    from mile.demo.placements import load_placements
+
+    load_placements()
     return credentials

@@ -315,9 +315,11 @@ def offers_for(
     return [_match(person, by_id[oid], graph) for oid, score in top if score >= min_score]
 
 
-def candidates_for(user: Any, offer: Offer, *, k: int = 10, min_score: float = 0.0) -> list[Match]:
-    """The best matchable people of the programme for one offer (in the reader's scope)."""
-    people = list(matchable(user, offer.employer.programme_id))
+def candidates_for(
+    user: Any, offer: Offer, *, k: int = 10, min_score: float = 0.0, site_id: int | None = None
+) -> list[Match]:
+    """The best matchable people of the programme (or of one site) for one offer."""
+    people = list(matchable(user, offer.employer.programme_id, site_id=site_id))
     taken = {p for p, _o in proposed_pairs([p.pk for p in people], [offer.pk])}
     people = [p for p in people if p.pk not in taken]
     if not people:

@@ -133,7 +133,18 @@ def match_run(
         result = assign.assign_stable(scores, places, min_score=min_score)
     elif floors:
         masks = {g: np.array([g in p.groups for p in people], dtype=bool) for g in floors}
-        result = assign.assign_with_floors(scores, places, masks, floors, min_score=min_score)
+        try:
+            result = assign.assign_with_floors(scores, places, masks, floors, min_score=min_score)
+        except ValueError:
+            # Floors are solved as an integer program, bounded to stay fast.
+            raise ValidationError(
+                {
+                    "floors": _(
+                        "Too many possible pairs for fairness floors: raise the lowest fit or"
+                        " match one site at a time."
+                    )
+                }
+            ) from None
     else:
         result = assign.assign_optimal(scores, places, min_score=min_score)
     run.greedy_fit = float(greedy.total_fit)

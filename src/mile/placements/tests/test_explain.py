@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
@@ -33,21 +35,24 @@ def test_it_names_exclusions() -> None:
 
 
 def test_it_says_an_unspoken_language_and_the_occupation() -> None:
-    assert reason_text(
-        ["language", {"language": "it", "required": "A2", "has": None, "short": None}], {}
-    ) == "Italian A2 required, not spoken."
+    assert (
+        reason_text(
+            ["language", {"language": "it", "required": "A2", "has": None, "short": None}], {}
+        )
+        == "Italian A2 required, not spoken."
+    )
     assert reason_text(["occupation", {"match": "experience"}], {}) == (
         "Has worked in this occupation."
     )
 
 
 @pytest.mark.django_db
-def test_it_names_skills_in_the_readers_language(world: World, esco_folder: object) -> None:
+def test_it_names_skills_in_the_readers_language(world: World, esco_folder: Path) -> None:
     from django.core.management import call_command
 
     from mile.esco.tests.esco_files import write_folder
 
-    folder = write_folder(esco_folder.parent / "esco-it", languages=("en", "it"))  # type: ignore[attr-defined]
+    folder = write_folder(esco_folder.parent / "esco-it", languages=("en", "it"))
     call_command("esco_import", str(folder), verbosity=0)
     reasons = [["essential", {"have": 0, "of": 1, "missing": [SKILL + "cook"], "partial": []}]]
     assert uris_of(reasons) == {SKILL + "cook"}
