@@ -157,3 +157,16 @@ def test_due_dates_keep_the_day_or_take_the_month_end() -> None:
     assert FollowUp.due_date(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert FollowUp.due_date(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
     assert FollowUp.due_date(dt.date(2026, 3, 10), 12) == dt.date(2027, 3, 10)
+
+
+def test_a_run_never_suggests_a_pair_the_engine_excludes(world: World, esco: object) -> None:
+    from mile.participants.models import WorkAuthorisation
+
+    coordinator = world.users["coordinator"]
+    open_offer(world.site, world.employer, places=3, driving_licence="C")
+    matchable_person(world.site, driving_licences=["B"])
+    matchable_person(world.site, driving_licences=["CE"], work_authorisation=WorkAuthorisation.NO)
+    fitting = matchable_person(world.site, driving_licences=["CE"])
+    run = services.match_run(by=coordinator, programme=world.programme, site=world.site)
+    assert run.people == 3
+    assert list(run.suggestions.values_list("participant_id", flat=True)) == [fitting.pk]
