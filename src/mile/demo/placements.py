@@ -53,6 +53,7 @@ from mile.participants.models import (
     Participant,
     Purpose,
     ServiceRecord,
+    ServiceType,
     Status,
     StatusChange,
 )
@@ -387,6 +388,7 @@ def _place(
             "programme_tutor": staff,
         },
     )
+    _replace_generic_record(placement)
     today = timezone.localdate()
     for check_in in spec.check_ins:
         follow_up = placement.follow_ups.get(months=check_in.months)
@@ -404,6 +406,26 @@ def _place(
         )
     _backdate(placement, proposal, consent, asked)
     return placement
+
+
+def _replace_generic_record(placement: Placement) -> None:
+    """The pathways demo gave this person a generic "Work placement (demo employer)" at the
+    same company on other days; this placement is that one, told in full, so it takes over
+    the planned service and the generic record goes (a pathway shows each placement once)."""
+    record = placement.service_record
+    if record is None:
+        return
+    generic = ServiceRecord.objects.filter(
+        participant_id=placement.participant_id,
+        service_type=ServiceType.WORK_PLACEMENT,
+        provider=placement.offer.employer.organisation,
+        placement__isnull=True,
+    ).exclude(pk=record.pk)
+    planned = next((r.planned_id for r in generic if r.planned_id), None)
+    if planned is not None and record.planned_id is None:
+        record.planned_id = planned
+        record.save(update_fields=["planned"])
+    generic.delete()
 
 
 def _complete(placement: Placement, by: User) -> None:

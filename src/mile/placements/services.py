@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,6 +275,24 @@ def _to_status(by: Any, participant: Participant, status: str) -> None:
         )
 
 
+def _recorded_by_hand(placement: Placement) -> ServiceRecord | None:
+    """The work placement at this company the case worker already entered in the pathway for
+    the same days, if any: the placement takes it over instead of adding a second one."""
+    ends = placement.ends_on or placement.starts_on
+    return (
+        ServiceRecord.objects.filter(
+            participant_id=placement.participant_id,
+            service_type=ServiceType.WORK_PLACEMENT,
+            provider=placement.offer.employer.organisation,
+            placement__isnull=True,
+            started_on__lte=ends,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=placement.starts_on))
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def placement_start(*, by: Any, proposal: Proposal, fields: dict[str, Any]) -> Placement:
     """Start the placement both sides accepted, and schedule its follow-ups.
@@ -308,15 +327,18 @@ def placement_start(*, by: Any, proposal: Proposal, fields: dict[str, Any]) -> P
     )
     placement.full_clean(exclude=["proposal", "participant", "offer", "service_record"])
     offer = proposal.offer
-    placement.service_record = ServiceRecord.objects.create(
+    record = _recorded_by_hand(placement) or ServiceRecord(
         participant_id=proposal.participant_id,
         service_type=ServiceType.WORK_PLACEMENT,
-        title=f"{offer.title} · {offer.employer.organisation.name}"[:200],
-        started_on=placement.starts_on,
-        outcome=ServiceRecord.Outcome.ONGOING,
         provider=offer.employer.organisation,
         recorded_by=by,
     )
+    record.title = f"{offer.title} · {offer.employer.organisation.name}"[:200]
+    record.started_on = placement.starts_on
+    record.ended_on = None
+    record.outcome = ServiceRecord.Outcome.ONGOING
+    record.save()
+    placement.service_record = record
     placement.save()
     FollowUp.objects.bulk_create(
         FollowUp(

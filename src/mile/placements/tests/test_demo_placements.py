@@ -124,5 +124,16 @@ def test_it_shows_runs_answers_placements_and_follow_ups_once(esco: Path, media:
     assert total.hired.value > 0
 
     counts = _counts()
+    # Each placement is one work placement in the person's pathway, never two.
+    for placement in Placement.objects.all():
+        assert (
+            ServiceRecord.objects.filter(
+                participant=placement.participant,
+                service_type="work_placement",
+                provider=placement.offer.employer.organisation,
+            ).count()
+            == 1
+        ), placement
+
     load_demo()
     assert _counts() == counts

@@ -170,3 +170,35 @@ def test_a_run_never_suggests_a_pair_the_engine_excludes(world: World, esco: obj
     run = services.match_run(by=coordinator, programme=world.programme, site=world.site)
     assert run.people == 3
     assert list(run.suggestions.values_list("participant_id", flat=True)) == [fitting.pk]
+
+
+def test_a_placement_takes_over_the_same_one_entered_by_hand(world: World, esco: object) -> None:
+    coordinator = world.users["coordinator"]
+    offer = open_offer(world.site, world.employer)
+    person = matchable_person(world.site)
+    by_hand = ServiceRecord.objects.create(
+        participant=person,
+        service_type=ServiceType.WORK_PLACEMENT,
+        title="Placement at the hotel",
+        started_on=timezone.localdate() - dt.timedelta(days=3),
+        outcome=ServiceRecord.Outcome.ONGOING,
+        provider=world.employer,
+    )
+    earlier = ServiceRecord.objects.create(
+        participant=person,
+        service_type=ServiceType.WORK_PLACEMENT,
+        title="Last year's placement",
+        started_on=timezone.localdate() - dt.timedelta(days=400),
+        ended_on=timezone.localdate() - dt.timedelta(days=300),
+        provider=world.employer,
+    )
+    placement = started(coordinator, offer, person)
+    assert placement.service_record_id == by_hand.pk
+    assert (
+        ServiceRecord.objects.filter(
+            participant=person, service_type=ServiceType.WORK_PLACEMENT
+        ).count()
+        == 2
+    )
+    earlier.refresh_from_db()
+    assert earlier.title == "Last year's placement"
