@@ -505,6 +505,9 @@ def test_it_adds_a_link(world: World) -> None:
         # Named wrongly: what the bytes are decides.
         ("photo.pdf", b"\xff\xd8\xff\xe0" + b"\0" * 64, "image/jpeg"),
     ],
+    # Named by the file: the bytes of a DOCX or PPTX carry the time they were made, and the
+    # two test workers must collect the same test names.
+    ids=["pdf", "pptx", "docx", "png", "jpeg-named-pdf"],
 )
 def test_it_takes_a_file_by_its_content_and_serves_it_to_members(
     world: World, media: Path, name: str, data: bytes, content_type: str
