@@ -7,6 +7,7 @@ mile demo totp EMAIL        print the current TOTP code of a demo user
 mile token create EMAIL [--name NAME]
 mile esco …                 the ESCO engine (see ``mile esco --help``)
 mile bench participants     time the staff pages over 100,000 participants (SQLite, PostgreSQL)
+mile bench placements       time the matching pages over 5,000 participants, 500 offers
 mile bench matching         time and quality of the matching engine (100,000 people, 10,000 offers)
 mile <any manage.py command>
 """

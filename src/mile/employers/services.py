@@ -23,6 +23,7 @@ from mile.employers.models import (
     OfferStatus,
     Proposal,
 )
+from mile.employers.tasks import notify_candidate_proposed, notify_offer_proposed
 from mile.participants.consent import has_consent
 from mile.participants.models import Participant, Purpose, ServiceRecord, ServiceType
 from mile.programmes.models import Involvement, Organisation, OrganisationType, Relation
@@ -250,7 +251,8 @@ def proposal_create(
 
     ``score`` and ``reasons`` keep matching's fit and explanation when the proposal comes from
     it. The candidacy becomes a job-guidance step of the person's pathway, ongoing until both
-    sides have answered.
+    sides have answered; the company's contacts and the person (if they have an account) are
+    told by e-mail.
     """
     _require_manage(by, offer.employer.programme_id)
     if not Participant.objects.for_user(by).filter(pk=participant.pk).exists():
@@ -272,7 +274,7 @@ def proposal_create(
         provider=None,
         recorded_by=by,
     )
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         offer=offer,
         participant=participant,
         note=note.strip(),
@@ -281,6 +283,10 @@ def proposal_create(
         reasons=reasons or [],
         service_record=record,
     )
+    # Both sides learn of it by e-mail once the proposal is saved for good.
+    transaction.on_commit(lambda: notify_candidate_proposed.enqueue(proposal.pk))
+    transaction.on_commit(lambda: notify_offer_proposed.enqueue(proposal.pk))
+    return proposal
 
 
 def _candidacy_title(offer: Offer) -> str:
