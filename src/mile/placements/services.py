@@ -101,10 +101,9 @@ def match_run(
     if offer is not None:
         offer_rows = [o for o in offer_rows if o.pk == offer.pk]
     offer_rows = [o for o in offer_rows if matching.free_places(o) > 0]
-    people_rows = list(
+    people = matching.persons(
         matching.matchable(by, programme.pk, site_id=site.pk if site and offer is None else None)
     )
-    people = matching.persons(people_rows)
     items = matching.offers(offer_rows)
     run = MatchRun(
         programme=programme,

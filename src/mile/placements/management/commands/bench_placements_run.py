@@ -450,7 +450,7 @@ def _measure(
     out: dict[str, Any] = {}
     for name, url in cases.items():
         # Cold: the skill graph is read again, as after a restart or an ESCO import.
-        placements_matching._graph = None
+        placements_matching.forget_esco()
         cold, cold_queries = _get(client, url())
         timings, queries = [], []
         for _ in range(requests):
