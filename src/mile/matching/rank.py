@@ -15,7 +15,7 @@ Ties are broken by id, so the same data always gives the same order.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +98,25 @@ class _Vocab:
             for level in range(4):
                 table = self.isco[level]
                 table.setdefault(four[: level + 1], len(table))
+
+
+# Up to this many offer skills, a closed index works credits out from the skills' side.
+_FEW_SKILLS = 64
+
+
+def _credits_within(
+    skills: frozenset[str], givers: dict[str, dict[str, float]]
+) -> dict[str, float]:
+    """`credit_values` restricted to the skills of `givers` (see `Index(closed=True)`)."""
+    out: dict[str, float] = {}
+    for target, gives in givers.items():
+        if target in skills:
+            out[target] = 1.0
+            continue
+        best = max((gives.get(s, 0.0) for s in skills), default=0.0)
+        if best > 0:
+            out[target] = best
+    return out
 
 
 def _one_hot(rows: list[list[int]], width: int) -> Csr:
@@ -469,7 +488,14 @@ class Index:
         *,
         graph: SkillGraph | None = None,
         weights: Weights | None = None,
+        closed: bool = False,
     ) -> None:
+        """`closed`: the indexed people are only ever scored against offers whose skills are
+        all among the indexed offers' (the indexed offers themselves, say). Their partial
+        credits are then worked out for those skills only, from the skills' side of the
+        graph: several times faster for many people and few offers (one offer's best
+        candidates), and the same scores. Scoring them against an offer with other skills
+        would miss credit for those skills."""
         self.graph = graph or SkillGraph()
         self.weights = weights or Weights()
         self.offers = tuple(offers)
@@ -477,7 +503,17 @@ class Index:
         self._vocab = _Vocab()
         for o in self.offers:
             self._vocab.add_offer(o)
-        credits = [self._credits(p) for p in self.persons]
+        if closed and len(self._vocab.skills) <= _FEW_SKILLS:
+            givers = self._givers(self._vocab.skills)
+            credits = [_credits_within(p.skills, givers) for p in self.persons]
+        elif closed:
+            # Many skills: each person's own neighbourhood is the smaller side to walk.
+            wanted = self._vocab.skills
+            credits = [
+                {t: v for t, v in self._credits(p).items() if t in wanted} for p in self.persons
+            ]
+        else:
+            credits = [self._credits(p) for p in self.persons]
         for p, c in zip(self.persons, credits, strict=True):
             self._vocab.add_person(p, c)
         self._offers = _Offers.encode(self.offers, self._vocab)
@@ -487,6 +523,25 @@ class Index:
 
     def _credits(self, person: Person) -> dict[str, float]:
         return credit_values(person.skills, self.graph, self.weights)
+
+    def _givers(self, targets: Iterable[str]) -> dict[str, dict[str, float]]:
+        """For each skill, the skills that give credit for it and how much (the inverse of
+        `credit_values`: a narrower or broader skill counts `broader_skill`, a related one
+        `related_skill`)."""
+        g, w = self.graph, self.weights
+        out: dict[str, dict[str, float]] = {}
+        for t in targets:
+            gives: dict[str, float] = {}
+            for relation, value in (
+                (g.broader, w.broader_skill),
+                (g.narrower, w.broader_skill),
+                (g.related, w.related_skill),
+            ):
+                for s in relation.get(t, ()):
+                    if gives.get(s, 0.0) < value:
+                        gives[s] = value
+            out[t] = gives
+        return out
 
     def _encode_person(self, person: Person) -> _People:
         return _People.encode([person], [self._credits(person)], self._vocab)

@@ -410,8 +410,9 @@ def candidates_for(
     if not found:
         return []
     graph = skill_graph()
-    index = Index(persons=found, graph=graph, weights=WEIGHTS)
     target = offers([offer])[0]
+    # Closed: the people are scored against this offer only.
+    index = Index([target], found, graph=graph, weights=WEIGHTS, closed=True)
     by_id = {p.id: p for p in index.persons}
     top = index.top_candidates(target, k, None)
     return [_match(by_id[pid], target, graph) for pid, score in top if score >= min_score]
@@ -421,7 +422,7 @@ def score_matrix(
     people: Sequence[engine.Person], items: Sequence[engine.Offer], excluded: set[tuple[int, int]]
 ) -> np.ndarray[Any, np.dtype[np.float32]]:
     """People × offers fit (NaN where excluded by a hard constraint or an earlier proposal)."""
-    index = Index(items, people, graph=skill_graph(), weights=WEIGHTS)
+    index = Index(items, people, graph=skill_graph(), weights=WEIGHTS, closed=True)
     matrix = index.scores_matrix()
     if excluded:
         rows = {p.id: i for i, p in enumerate(people)}

@@ -208,3 +208,36 @@ def test_it_gives_the_same_scores_chunk_by_chunk():
     assert [start for start, _ in chunks] == [0, 3, 6]
     stacked = np.vstack([block for _, block in chunks])
     np.testing.assert_array_equal(stacked, index.scores_matrix())
+
+
+@settings(max_examples=150, deadline=None)
+@given(COHORT, BOARD)
+def test_a_closed_index_scores_its_own_offers_as_an_open_one(persons, board):
+    open_index = Index(board, persons, graph=GRAPH)
+    closed_index = Index(board, persons, graph=GRAPH, closed=True)
+    np.testing.assert_allclose(
+        closed_index.scores_matrix(), open_index.scores_matrix(), rtol=0, atol=1e-6
+    )
+    for offer in board:
+        np.testing.assert_allclose(
+            closed_index.candidate_scores(offer), open_index.candidate_scores(offer), atol=1e-6
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(COHORT, BOARD)
+def test_a_closed_index_with_many_skills_scores_as_an_open_one(persons, board):
+    from mile.matching import rank
+
+    few = rank._FEW_SKILLS
+    rank._FEW_SKILLS = 0  # the path for many offer skills, taken here with few
+    try:
+        closed_index = Index(board, persons, graph=GRAPH, closed=True)
+    finally:
+        rank._FEW_SKILLS = few
+    np.testing.assert_allclose(
+        closed_index.scores_matrix(),
+        Index(board, persons, graph=GRAPH).scores_matrix(),
+        rtol=0,
+        atol=1e-6,
+    )
