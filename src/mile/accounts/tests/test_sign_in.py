@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +14,7 @@ from mile.core.tests.factories import (
     TEST_TOTP_SECRET,
     MembershipFactory,
     UserFactory,
+    totp_code,
 )
 
 
@@ -34,7 +34,7 @@ def test_it_asks_for_the_totp_code_and_lands_on_the_dashboard_in_the_users_langu
     assert response["Location"].endswith("/account/2fa/authenticate/")
     # Password alone is not a session.
     assert client.get(reverse("core:dashboard")).status_code == 302
-    code = pyotp.TOTP(TEST_TOTP_SECRET).now()
+    code = totp_code(TEST_TOTP_SECRET)
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302
     assert response["Location"] == "/de/"

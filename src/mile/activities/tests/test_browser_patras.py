@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pyotp
 import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -21,6 +20,7 @@ from pypdf import PdfReader
 from mile.activities import services
 from mile.activities.models import Course, CourseStatus, EnrolmentStatus
 from mile.activities.tests.factories import sessions_of
+from mile.core.tests.factories import totp_code
 from mile.core.tests.test_browser import _serious_violations, browser  # noqa: F401
 from mile.demo.data import DEMO_PASSWORD, demo_totp_secret
 from mile.participants.models import ServiceRecord
@@ -94,7 +94,7 @@ def test_it_takes_a_patras_roll_call_on_a_phone_to_a_greek_certificate(
     page.locator("[name=login]").fill(TRAINER)
     page.locator("[name=password]").fill(DEMO_PASSWORD)
     page.locator("main form button.btn-primary[type=submit]").click()
-    page.locator("[name=code]").fill(pyotp.TOTP(demo_totp_secret(TRAINER)).now())
+    page.locator("[name=code]").fill(totp_code(demo_totp_secret(TRAINER)))
     with page.expect_navigation():
         page.locator("main form button.btn-primary[type=submit]").click()
 

@@ -22,6 +22,22 @@ from mile.programmes.models import (
 
 TEST_PASSWORD = "Test-password-2026!"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# A code typed in its window's last seconds reaches the server in the next one and is
+# refused (no tolerance): tests wait for a fresh window rather than fail now and then.
+TOTP_MARGIN_SECONDS = 5
+
+
+def totp_code(secret: str) -> str:
+    """The current code for ``secret``, valid for at least ``TOTP_MARGIN_SECONDS`` more."""
+    import time
+
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.1)
+    return totp.now()
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):

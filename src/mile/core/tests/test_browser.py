@@ -7,12 +7,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from mile.core.tests.factories import totp_code
 from mile.demo.data import DEMO_PASSWORD, demo_totp_secret
 from mile.demo.loader import load_demo
 
@@ -62,7 +62,7 @@ def _sign_in(page, base: str) -> None:
     page.get_by_label("Email").fill(COORDINATOR)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(pyotp.TOTP(demo_totp_secret(COORDINATOR)).now())
+    page.get_by_label("Code").fill(totp_code(demo_totp_secret(COORDINATOR)))
     with page.expect_navigation(url=f"{base}/en/"):
         page.get_by_role("button", name="Sign In", exact=True).click()
     # The deferred scripts (Bootstrap's menu) run before "load": wait for it.

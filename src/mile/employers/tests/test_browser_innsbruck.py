@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pyotp
 import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from mile.core.tests.factories import totp_code
 from mile.core.tests.test_browser import _serious_violations, browser  # noqa: F401
 from mile.demo.data import DEMO_PASSWORD, demo_totp_secret
 from mile.employers.models import Employer, Obstacle, Offer, OfferStatus, Support
@@ -40,7 +40,7 @@ def _sign_in(page, base: str, email: str, language: str) -> None:
     page.locator("[name=login]").fill(email)
     page.locator("[name=password]").fill(DEMO_PASSWORD)
     page.locator("main form button.btn-primary[type=submit]").click()
-    page.locator("[name=code]").fill(pyotp.TOTP(demo_totp_secret(email)).now())
+    page.locator("[name=code]").fill(totp_code(demo_totp_secret(email)))
     with page.expect_navigation():
         page.locator("main form button.btn-primary[type=submit]").click()
     page.wait_for_load_state("load")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pyotp
 import pytest
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
+from mile.core.tests.factories import totp_code
 from mile.core.tests.test_browser import _serious_violations, browser  # noqa: F401
 from mile.demo.data import DEMO_PASSWORD, demo_totp_secret
 from mile.participants.models import Participant, ServiceType, Source, Status
@@ -73,7 +73,7 @@ def test_it_takes_an_athens_application_to_a_plan_the_migrant_sees_in_greek(
     page.locator("[name=login]").fill(CASEWORKER)
     page.locator("[name=password]").fill(DEMO_PASSWORD)
     page.locator("main form button.btn-primary[type=submit]").click()
-    page.locator("[name=code]").fill(pyotp.TOTP(demo_totp_secret(CASEWORKER)).now())
+    page.locator("[name=code]").fill(totp_code(demo_totp_secret(CASEWORKER)))
     with page.expect_navigation():
         page.locator("main form button.btn-primary[type=submit]").click()
 
