@@ -376,8 +376,22 @@ def offer_match_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.error(request, _("Choose the person to propose."))
         return _back("offer_matches", offer.pk, request.POST.get("query", ""))
     participant = get_participant_for_user(user, form.cleaned_data["participant"])
+    _propose(
+        request,
+        offer,
+        participant,
+        _("%(name)s was proposed to %(company)s.")
+        % {"name": participant.full_name, "company": offer.employer.organisation.name},
+    )
+    return _back("offer_matches", offer.pk, request.POST.get("query", ""))
+
+
+def _propose(
+    request: AuthenticatedHttpRequest, offer: Offer, participant: Participant, done: str
+) -> None:
+    """Propose from a ranking and say how it went: ``done``, or the service's reason."""
     try:
-        services.proposal_from_match(by=user, offer=offer, participant=participant)
+        services.proposal_from_match(by=request.user, offer=offer, participant=participant)
     except ValidationError as error:
         messages.error(
             request,
@@ -385,12 +399,7 @@ def offer_match_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             % {"name": participant.full_name, "reason": " ".join(error.messages)},
         )
     else:
-        messages.success(
-            request,
-            _("%(name)s was proposed to %(company)s.")
-            % {"name": participant.full_name, "company": offer.employer.organisation.name},
-        )
-    return _back("offer_matches", offer.pk, request.POST.get("query", ""))
+        messages.success(request, done)
 
 
 # --- One person's best offers and skill gaps ---------------------------------------------------
@@ -449,24 +458,17 @@ def participant_match_propose(request: AuthenticatedHttpRequest, pk: int) -> Htt
         messages.error(request, _("Choose the offer to propose the person for."))
         return redirect("placements:participant_matches", pk=participant.pk)
     offer = get_offer_for_user(user, form.cleaned_data["offer"])
-    try:
-        services.proposal_from_match(by=user, offer=offer, participant=participant)
-    except ValidationError as error:
-        messages.error(
-            request,
-            _("%(name)s was not proposed: %(reason)s")
-            % {"name": participant.full_name, "reason": " ".join(error.messages)},
-        )
-    else:
-        messages.success(
-            request,
-            _("%(name)s was proposed for “%(offer)s” of %(company)s.")
-            % {
-                "name": participant.full_name,
-                "offer": offer.title,
-                "company": offer.employer.organisation.name,
-            },
-        )
+    _propose(
+        request,
+        offer,
+        participant,
+        _("%(name)s was proposed for “%(offer)s” of %(company)s.")
+        % {
+            "name": participant.full_name,
+            "offer": offer.title,
+            "company": offer.employer.organisation.name,
+        },
+    )
     return redirect("placements:participant_matches", pk=participant.pk)
 
 
