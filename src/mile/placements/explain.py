@@ -15,7 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mile.core.languages import language_name
-from mile.taxonomy.models import Concept, Label
+from mile.taxonomy.models import Label
 
 type ReasonLike = Sequence[Any]
 
@@ -131,7 +131,3 @@ def explanation(
     items = list(reasons)
     names = labels if labels is not None else concept_labels(uris_of(items))
     return [s for s in (reason_text(r, names) for r in items) if s]
-
-
-def label_concepts(concepts: Iterable[Concept], language: str | None = None) -> dict[str, str]:
-    return {c.uri: c.label(language) for c in concepts}

@@ -37,6 +37,7 @@ from mile.participants.models import (
 )
 from mile.participants.pathway import responsible_staff
 from mile.placements import matching
+from mile.placements.explain import explanation
 from mile.placements.models import (
     FOLLOW_UP_MONTHS,
     FollowUp,
@@ -217,10 +218,11 @@ def proposal_from_match(
     person = matching.persons([participant])[0]
     item = matching.offers([offer])[0]
     f = fit(person, item, matching.skill_graph(), matching.WEIGHTS)
+    reasons = explain(f, item)
     if f.excluded:
+        why = explanation([r for r in reasons if r.code == "excluded"])
         raise ValidationError(
-            _("This person cannot take this offer: %(why)s")
-            % {"why": "; ".join(matching_reason_texts(f, item))}
+            _("This person cannot take this offer: %(why)s") % {"why": "; ".join(why)}
         )
     return employer_services.proposal_create(
         by=by,
@@ -228,14 +230,8 @@ def proposal_from_match(
         participant=participant,
         note=note,
         score=round(f.score, 4),
-        reasons=[list(r) for r in explain(f, item)],
+        reasons=[list(r) for r in reasons],
     )
-
-
-def matching_reason_texts(f: Any, item: Any) -> list[str]:
-    from mile.placements.explain import explanation
-
-    return explanation([r for r in explain(f, item) if r.code == "excluded"])
 
 
 # --- Placements --------------------------------------------------------------------------------

@@ -202,3 +202,22 @@ def test_a_placement_takes_over_the_same_one_entered_by_hand(world: World, esco:
     )
     earlier.refresh_from_db()
     assert earlier.title == "Last year's placement"
+
+
+def test_proposing_from_a_ranking_refuses_an_excluded_pair_and_says_why(
+    world: World, esco: object
+) -> None:
+    from mile.employers.models import Proposal
+
+    offer = open_offer(world.site, world.employer, driving_licence="C")
+    person = matchable_person(world.site, driving_licences=["B"])
+    with pytest.raises(ValidationError) as refused:
+        services.proposal_from_match(by=world.users["coordinator"], offer=offer, participant=person)
+    assert "driving licence C required" in " ".join(refused.value.messages)
+    assert not Proposal.objects.filter(offer=offer).exists()
+    fitting = matchable_person(world.site, driving_licences=["CE"])
+    proposal = services.proposal_from_match(
+        by=world.users["coordinator"], offer=offer, participant=fitting
+    )
+    assert proposal.score is not None
+    assert proposal.reasons[0][0] == "essential"
